@@ -1,0 +1,149 @@
+/* zeropix/codec.h: decoding (JPEG, PNG, PNM) from files, memory or streams
+ * into owned buffers or into a caller's view, and encoding any view. */
+#ifndef ZEROPIX_CODEC_H
+#define ZEROPIX_CODEC_H
+
+#include <stdio.h>
+#include "image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Format detection ------------------------------------------------ */
+
+/* Format from the first bytes of the content (8 are enough). */
+ZP_API zp_format zp_format_detect(const void *data, size_t size);
+/* Format from a file name's extension (".jpg", ".jpeg", ".png", ".pnm",
+ * ".ppm", ".pgm", case-insensitive) or a bare name ("jpeg", "png", ...).
+ * ZP_FORMAT_UNKNOWN otherwise. Used for output only: input is always
+ * detected from content. */
+ZP_API zp_format zp_format_from_name(const char *name);
+
+/* ---- Limits ------------------------------------------------------------
+ * On by default. A value of 0 means "no limit" (the opt-out). */
+typedef struct zp_limits {
+    uint64_t max_pixels;      /* width * height; default ZP_DEFAULT_MAX_PIXELS */
+    uint32_t max_jpeg_scans;  /* progressive JPEG scans; default 1000         */
+    uint64_t max_chunk_size;  /* PNG chunk / metadata bytes; default 64 MiB    */
+} zp_limits;
+
+/* 16384 x 16384 = 268,435,456 pixels (256 MP): 1 GiB of RGBA u8. */
+#define ZP_DEFAULT_MAX_PIXELS ((uint64_t)1 << 28)
+#define ZP_DEFAULT_MAX_JPEG_SCANS 1000u
+#define ZP_DEFAULT_MAX_CHUNK_SIZE ((uint64_t)64 << 20)
+
+/* ---- Decoding ---------------------------------------------------------- */
+
+typedef struct zp_decode_options {
+    zp_limits limits;
+    int apply_orientation; /* 1 (default): EXIF orientation applied as a view
+                              transform, no pixel copy; 0: pixels as stored  */
+    int keep_16bit;        /* 1 (default): 16-bit PNG/PNM decode to ZP_U16;
+                              0: rounded to ZP_U8                            */
+    int read_metadata;     /* 1 (default): keep ICC and EXIF in zp_image.meta */
+} zp_decode_options;
+
+/* Fill `opt` with the defaults above. */
+ZP_API void zp_decode_options_init(zp_decode_options *opt);
+
+/* A decoder reads the header when it is opened, so zp_decoder_info() can be
+ * asked before any pixel work or allocation; then zp_decoder_read() or
+ * zp_decoder_read_into() decodes the pixels once. A decoder that failed
+ * stays failed: later calls return ZP_ERR_BAD_STATE. */
+typedef struct zp_decoder zp_decoder;
+
+/* Open a file by path (the file is read as a stream, not loaded whole). */
+ZP_API ZP_NODISCARD zp_status zp_decoder_open_file(const char *path,
+                                                   const zp_decode_options *opt,
+                                                   zp_decoder **out);
+/* Open bytes in memory; borrowed: `data` must outlive the decoder. */
+ZP_API ZP_NODISCARD zp_status zp_decoder_open_memory(const void *data, size_t size,
+                                                     const zp_decode_options *opt,
+                                                     zp_decoder **out);
+/* Open an open stream such as stdin; borrowed, not closed; it need not be
+ * seekable. */
+ZP_API ZP_NODISCARD zp_status zp_decoder_open_stream(FILE *stream,
+                                                     const zp_decode_options *opt,
+                                                     zp_decoder **out);
+/* `opt` may be NULL for the defaults in every open call. On failure *out
+ * is NULL and zp_last_error() says why. */
+
+/* The header's facts. Borrowed; valid while the decoder lives. */
+ZP_API const zp_image_info *zp_decoder_info(const zp_decoder *dec);
+
+/* Decode into a new owned buffer: rows 64-byte aligned, packed samples.
+ * `out->view` is upright when orientation is applied (a view over the
+ * stored pixels, no copy). `out->meta` gets ICC and EXIF (when asked). */
+ZP_API ZP_NODISCARD zp_status zp_decoder_read(zp_decoder *dec, zp_image *out);
+
+/* Decode straight into a caller's view (the `readinto` of zeropix): `dst`
+ * must have the info's width, height and channels (ZP_ERR_MISMATCH
+ * otherwise) and be writable; any strides; any dtype (converted as by
+ * zp_view_copy). Use a crop of a larger canvas to place a tile. Packed
+ * rows of the info's dtype are written in place; others go through one
+ * row of scratch. */
+ZP_API ZP_NODISCARD zp_status zp_decoder_read_into(zp_decoder *dec, const zp_view *dst);
+
+/* Close; NULL is fine. */
+ZP_API void zp_decoder_close(zp_decoder *dec);
+
+/* One-call forms: open, read, close. */
+ZP_API ZP_NODISCARD zp_status zp_image_decode_file(const char *path,
+                                                   const zp_decode_options *opt,
+                                                   zp_image *out);
+ZP_API ZP_NODISCARD zp_status zp_image_decode_memory(const void *data, size_t size,
+                                                     const zp_decode_options *opt,
+                                                     zp_image *out);
+
+/* ---- Encoding ------------------------------------------------------------ */
+
+typedef struct zp_encode_options {
+    zp_format format;    /* required for streams and memory; for files,
+                            ZP_FORMAT_UNKNOWN means "from the extension"  */
+    int quality;         /* JPEG 1..100; default 90                        */
+    int progressive;     /* JPEG progressive; default 0                    */
+    int optimize;        /* JPEG optimized Huffman tables; default 0       */
+    int subsampling;     /* JPEG chroma: 444, 422 or 420; default 420      */
+    int compression;     /* PNG zlib level 0..9; default 6                 */
+    int bit_depth;       /* PNG and PNM: 8 or 16; 0 (default) = 16 for
+                            u16 and f32 views, 8 for u8. JPEG is 8.       */
+    int strip_metadata;  /* 1: write no ICC or EXIF; default 0             */
+} zp_encode_options;
+
+/* Fill `opt` with the defaults above. */
+ZP_API void zp_encode_options_init(zp_encode_options *opt);
+
+/* Encoders accept any view: any strides (negative, transposed, non-packed),
+ * any dtype (converted per row as by zp_view_copy). They read it row by
+ * row and never materialise the whole image. Channels: JPEG and PNM write
+ * gray or RGB, and an alpha channel is dropped (a view, no copy); PNG
+ * writes gray, gray+alpha, RGB or RGBA. `meta` (may be NULL) is written
+ * where the format can hold it: JPEG APP1/APP2, PNG eXIf/iCCP. */
+
+/* Write to `path` through a temporary file in the same folder, renamed into
+ * place only when complete: on failure no file is left and an existing
+ * file at `path` is untouched. */
+ZP_API ZP_NODISCARD zp_status zp_image_encode_file(const zp_view *view,
+                                                   const zp_metadata *meta,
+                                                   const char *path,
+                                                   const zp_encode_options *opt);
+/* Write to an open stream (such as stdout); not closed. */
+ZP_API ZP_NODISCARD zp_status zp_image_encode_stream(const zp_view *view,
+                                                     const zp_metadata *meta,
+                                                     FILE *stream,
+                                                     const zp_encode_options *opt);
+/* Write to a new memory block: *data is owned by the caller, freed with
+ * zp_free(). */
+ZP_API ZP_NODISCARD zp_status zp_image_encode_memory(const zp_view *view,
+                                                     const zp_metadata *meta,
+                                                     const zp_encode_options *opt,
+                                                     void **data, size_t *size);
+
+/* Free memory that zeropix handed to the caller. NULL is fine. */
+ZP_API void zp_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

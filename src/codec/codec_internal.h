@@ -1,0 +1,128 @@
+/* codec_internal.h: the contract between the generic decode/encode layer
+ * and each format (jpeg_*.c, png_*.c, pnm.c): readers, row sinks, writers. */
+#ifndef ZEROPIX_CODEC_INTERNAL_H
+#define ZEROPIX_CODEC_INTERNAL_H
+
+#include <stdio.h>
+#include "zeropix/codec.h"
+#include "../core/core_internal.h"
+
+/* ---- Reader: bytes from a file, a stream or memory ---------------------- */
+
+typedef struct zp__reader {
+    FILE          *file;      /* NULL for memory                          */
+    int            owns_file; /* fclose on zp__reader_close               */
+    const uint8_t *mem;       /* memory source, or NULL                   */
+    size_t         mem_size, mem_pos;
+    uint8_t        head[16];  /* bytes peeked for format detection, replayed */
+    size_t         head_len, head_pos;
+    int            io_errno;  /* errno of a failed read, 0 otherwise      */
+    uint64_t       consumed;  /* bytes handed out so far                  */
+} zp__reader;
+
+/* Read up to n bytes; returns how many. Fewer than n means end of data or
+ * a read error (then io_errno != 0). */
+size_t zp__reader_read(zp__reader *r, void *buf, size_t n);
+/* Memory sources only: borrow all remaining bytes without a copy and mark
+ * them consumed. Returns 0 (and nothing) for file sources. */
+int zp__reader_borrow_rest(zp__reader *r, const uint8_t **data, size_t *size);
+/* Status for a short read: ZP_ERR_IO with errno text, or ZP_ERR_TRUNCATED
+ * with "<what>: unexpected end of data". */
+zp_status zp__reader_short(const zp__reader *r, const char *what);
+
+/* ---- Row sink: where a decoder puts rows --------------------------------
+ * The generic layer builds it over the target view in STORED orientation
+ * (the codec never thinks about EXIF). The codec produces packed rows of
+ * `width * channels` samples of `dtype`. */
+typedef struct zp__rowsink {
+    zp_view  dst;       /* target, stored orientation, any strides/dtype  */
+    int32_t  width, height, channels;
+    zp_dtype dtype;     /* what the codec produces (info.dtype)           */
+    int      direct;    /* dst rows are packed and of `dtype`: in place   */
+    void    *scratch;   /* one packed row otherwise                       */
+    void    *copy_tmp;  /* zp__copy_rows scratch for commit               */
+    zp_view  whole;     /* zp__rowsink_whole(): a packed full image       */
+} zp__rowsink;
+
+/* Where to write packed row y (0 <= y < height). */
+void *zp__rowsink_row(zp__rowsink *s, int32_t y);
+/* Row y is written: copies it from scratch when not direct. */
+void zp__rowsink_commit(zp__rowsink *s, int32_t y);
+/* For decoders that revisit rows (Adam7 interlace): a packed view of the
+ * whole image of the codec's dtype: the target itself when direct, a
+ * temporary otherwise. Row y starts at whole.data + y * whole.stride_y. */
+zp_status zp__rowsink_whole(zp__rowsink *s, zp_view *whole);
+/* After zp__rowsink_whole: copies the temporary into the target. */
+zp_status zp__rowsink_whole_done(zp__rowsink *s);
+
+/* ---- Writer: bytes to a file, a stream or memory ------------------------ */
+
+typedef struct zp__writer {
+    FILE    *file;      /* stream or temporary file, or NULL for memory   */
+    uint8_t *mem;       /* memory sink: malloc'd block                    */
+    size_t   mem_size, mem_cap;
+    int      io_errno;  /* sticky: first write error                      */
+    uint64_t written;
+} zp__writer;
+
+/* Append n bytes. ZP_ERR_IO (sticky) on failure. */
+zp_status zp__writer_write(zp__writer *w, const void *data, size_t n);
+/* ZP_OK, or the sticky error with its errno text. */
+zp_status zp__writer_status(const zp__writer *w);
+
+/* ---- Encoder helpers ---------------------------------------------------- */
+
+/* Walks a view row by row as packed rows of `dtype` (converted as by
+ * zp_view_copy). Rows that are already packed and of that dtype are lent
+ * in place; others are packed into one row of scratch. */
+typedef struct zp__rowsource {
+    zp_view  src;
+    zp_dtype dtype;
+    void    *scratch;
+    void    *copy_tmp;  /* zp__copy_rows scratch */
+    zp_view  scratch_view;
+} zp__rowsource;
+
+zp_status zp__rowsource_init(zp__rowsource *rs, const zp_view *src, zp_dtype dtype);
+/* Packed row y; borrowed until the next call. */
+const void *zp__rowsource_row(zp__rowsource *rs, int32_t y);
+void zp__rowsource_free(zp__rowsource *rs);
+
+/* ---- Limits -------------------------------------------------------------- */
+
+/* ZP_ERR_LIMIT with a message when width * height exceeds the pixel limit;
+ * ZP_ERR_CORRUPT when a dimension is 0 or above ZP_MAX_DIM. */
+zp_status zp__check_dimensions(const zp_limits *lim, uint64_t width, uint64_t height);
+
+/* ---- The per-format table ------------------------------------------------ */
+
+typedef struct zp__codec {
+    zp_format   format;
+    const char *name;   /* "JPEG", used as the prefix of messages */
+
+    /* Read the header (and metadata before the pixels) from `r`. Fill
+     * info in STORED orientation: width, height, channels, dtype (honour
+     * opt->keep_16bit), bit_depth, color, interlaced, orientation,
+     * icc_size, exif_size. Fill `meta` when opt->read_metadata. Check
+     * zp__check_dimensions() before any allocation that scales with the
+     * image. `meta` stays valid until close, so read may add to it. */
+    zp_status (*open)(zp__reader *r, const zp_decode_options *opt,
+                      zp_image_info *info, zp_metadata *meta, void **state);
+    /* Decode every row into the sink. */
+    zp_status (*read)(void *state, zp__rowsink *sink);
+    /* Free state; called once, also after a failed open (state may be NULL). */
+    void (*close)(void *state);
+
+    /* Encode. `view` is already checked; `meta` may be NULL. */
+    zp_status (*encode)(const zp_view *view, const zp_metadata *meta,
+                        const zp_encode_options *opt, zp__writer *w);
+} zp__codec;
+
+extern const zp__codec zp__codec_jpeg;
+extern const zp__codec zp__codec_png;
+extern const zp__codec zp__codec_pnm;
+
+/* The table entry for a format, or NULL. */
+const zp__codec *zp__codec_for(zp_format format);
+
+#endif

@@ -1,0 +1,216 @@
+/* decoder.c: the generic decoder: sources, format detection, limits,
+ * orientation as a view, owned buffers and decoding into a caller's view. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "codec_internal.h"
+
+struct zp_decoder {
+    zp__reader         reader;
+    const zp__codec   *codec;
+    void              *state;
+    zp_decode_options  opt;
+    zp_image_info      stored; /* as the codec sees it: stored orientation */
+    zp_image_info      info;   /* as the caller gets it                    */
+    zp_metadata        meta;
+    int                failed;
+    int                used;   /* pixels were decoded once already         */
+};
+
+static zp_status open_common(zp_decoder *d, const zp_decode_options *opt) {
+    if (opt) d->opt = *opt;
+    else zp_decode_options_init(&d->opt);
+
+    zp__reader *r = &d->reader;
+    if (r->mem) {
+        r->head_len = r->mem_size < sizeof r->head ? r->mem_size : sizeof r->head;
+        memcpy(r->head, r->mem, r->head_len);
+        r->mem_pos = r->head_len;
+    } else {
+        r->head_len = zp__reader_read(r, r->head, sizeof r->head);
+        r->consumed = 0;
+        if (r->io_errno) return zp__reader_short(r, "reading");
+    }
+    r->head_pos = 0;
+    if (r->head_len == 0) return zp__fail(ZP_ERR_TRUNCATED, "empty input (0 bytes)");
+
+    zp_format format = zp_format_detect(r->head, r->head_len);
+    d->codec = zp__codec_for(format);
+    if (!d->codec) {
+        const uint8_t *h = r->head;
+        return zp__fail(ZP_ERR_UNKNOWN_FORMAT,
+                        "not a JPEG, PNG or PNM (P5/P6) image (starts with %02x %02x %02x %02x)",
+                        h[0], r->head_len > 1 ? h[1] : 0, r->head_len > 2 ? h[2] : 0,
+                        r->head_len > 3 ? h[3] : 0);
+    }
+    d->stored.orientation = 1;
+    zp_status st = d->codec->open(r, &d->opt, &d->stored, &d->meta, &d->state);
+    if (st) return st;
+    d->stored.format = format;
+    if (d->stored.orientation < 1 || d->stored.orientation > 8) d->stored.orientation = 1;
+
+    d->info = d->stored;
+    d->info.orientation_applied = d->opt.apply_orientation || d->stored.orientation == 1;
+    if (d->opt.apply_orientation && d->stored.orientation >= 5) {
+        d->info.width = d->stored.height;
+        d->info.height = d->stored.width;
+    }
+    return ZP_OK;
+}
+
+static zp_status open_with(zp_decoder *d, const zp_decode_options *opt, zp_decoder **out) {
+    zp_status st = open_common(d, opt);
+    if (st) {
+        zp_decoder_close(d);
+        *out = NULL;
+        return st;
+    }
+    *out = d;
+    return ZP_OK;
+}
+
+static zp_decoder *decoder_new(zp_decoder **out) {
+    if (out) *out = NULL;
+    zp_decoder *d = out ? calloc(1, sizeof *d) : NULL;
+    if (out && !d) zp__fail(ZP_ERR_NOMEM, "out of memory");
+    return d;
+}
+
+zp_status zp_decoder_open_file(const char *path, const zp_decode_options *opt, zp_decoder **out) {
+    if (!path) return zp__fail(ZP_ERR_INVALID_ARG, "NULL path");
+    zp_decoder *d = decoder_new(out);
+    if (!d) return out ? ZP_ERR_NOMEM : zp__fail(ZP_ERR_INVALID_ARG, "NULL output");
+    d->reader.file = fopen(path, "rb");
+    if (!d->reader.file) {
+        zp_status st = zp__fail(ZP_ERR_IO, "cannot open: %s", strerror(errno));
+        free(d);
+        return st;
+    }
+    d->reader.owns_file = 1;
+    return open_with(d, opt, out);
+}
+
+zp_status zp_decoder_open_memory(const void *data, size_t size, const zp_decode_options *opt,
+                                 zp_decoder **out) {
+    if (!data && size) return zp__fail(ZP_ERR_INVALID_ARG, "NULL data");
+    zp_decoder *d = decoder_new(out);
+    if (!d) return out ? ZP_ERR_NOMEM : zp__fail(ZP_ERR_INVALID_ARG, "NULL output");
+    static const uint8_t nothing[1];
+    d->reader.mem = data ? data : nothing;
+    d->reader.mem_size = size;
+    return open_with(d, opt, out);
+}
+
+zp_status zp_decoder_open_stream(FILE *stream, const zp_decode_options *opt, zp_decoder **out) {
+    if (!stream) return zp__fail(ZP_ERR_INVALID_ARG, "NULL stream");
+    zp_decoder *d = decoder_new(out);
+    if (!d) return out ? ZP_ERR_NOMEM : zp__fail(ZP_ERR_INVALID_ARG, "NULL output");
+    d->reader.file = stream;
+    return open_with(d, opt, out);
+}
+
+const zp_image_info *zp_decoder_info(const zp_decoder *dec) { return dec ? &dec->info : NULL; }
+
+/* Decode the stored pixels through `target` (stored orientation). */
+static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
+    if (d->failed || d->used)
+        return zp__fail(ZP_ERR_BAD_STATE, d->failed ? "decoder already failed"
+                                                    : "pixels were already decoded");
+    d->used = 1;
+    zp__rowsink sink = {0};
+    sink.dst = *target;
+    sink.width = d->stored.width;
+    sink.height = d->stored.height;
+    sink.channels = d->stored.channels;
+    sink.dtype = d->stored.dtype;
+    sink.direct = zp_view_rows_packed(target) && target->dtype == d->stored.dtype;
+    zp_status st = ZP_OK;
+    if (!sink.direct) {
+        size_t row = (size_t)sink.width * (size_t)sink.channels * zp_dtype_size(sink.dtype);
+        zp_view packed = {NULL, sink.width, 1, sink.channels, sink.dtype, (ptrdiff_t)row,
+                          (ptrdiff_t)(row / (size_t)sink.width), (ptrdiff_t)zp_dtype_size(sink.dtype),
+                          0, NULL};
+        size_t tmp = zp__copy_scratch_size(&packed, target);
+        if (!(sink.scratch = malloc(row + tmp))) st = zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
+        else sink.copy_tmp = (char *)sink.scratch + row;
+    }
+    if (!st) st = d->codec->read(d->state, &sink);
+    free(sink.scratch);
+    zp_view_release(&sink.whole);
+    if (st) d->failed = 1;
+    return st;
+}
+
+zp_status zp_decoder_read(zp_decoder *dec, zp_image *out) {
+    if (!dec || !out) return zp__fail(ZP_ERR_INVALID_ARG, "NULL argument");
+    memset(out, 0, sizeof *out);
+    zp_view stored;
+    zp_status st = zp_view_alloc(dec->stored.width, dec->stored.height, dec->stored.channels,
+                                 dec->stored.dtype, &stored);
+    if (st) return st;
+    if ((st = decode_rows(dec, &stored))) {
+        zp_view_release(&stored);
+        return st;
+    }
+    if (dec->opt.apply_orientation) {
+        st = zp_view_orient(&stored, dec->stored.orientation, &stored); /* in place: no new ref */
+        if (st) {
+            zp_view_release(&stored);
+            return st;
+        }
+    }
+    out->view = stored;
+    out->info = dec->info;
+    out->meta = dec->meta; /* ownership moves to the image */
+    memset(&dec->meta, 0, sizeof dec->meta);
+    return ZP_OK;
+}
+
+zp_status zp_decoder_read_into(zp_decoder *dec, const zp_view *dst) {
+    if (!dec || !dst) return zp__fail(ZP_ERR_INVALID_ARG, "NULL argument");
+    zp_status st = zp_view_check(dst);
+    if (st) return st;
+    if (dst->width != dec->info.width || dst->height != dec->info.height ||
+        dst->channels != dec->info.channels)
+        return zp__fail(ZP_ERR_MISMATCH, "target view is %dx%dx%d, the image is %dx%dx%d",
+                        (int)dst->width, (int)dst->height, (int)dst->channels,
+                        (int)dec->info.width, (int)dec->info.height, (int)dec->info.channels);
+    if (dst->flags & ZP_VIEW_READONLY) return zp__fail(ZP_ERR_READONLY, "target view is read-only");
+    zp_view target;
+    if (dec->opt.apply_orientation) {
+        if ((st = zp_view_unorient(dst, dec->stored.orientation, &target))) return st;
+    } else {
+        zp_view_share(dst, &target);
+    }
+    st = decode_rows(dec, &target);
+    zp_view_release(&target);
+    return st;
+}
+
+void zp_decoder_close(zp_decoder *dec) {
+    if (!dec) return;
+    if (dec->codec) dec->codec->close(dec->state);
+    if (dec->reader.owns_file) fclose(dec->reader.file);
+    zp_metadata_clear(&dec->meta);
+    free(dec);
+}
+
+static zp_status decode_and_close(zp_status st, zp_decoder *d, zp_image *out) {
+    if (out) memset(out, 0, sizeof *out);
+    if (!st) st = zp_decoder_read(d, out);
+    zp_decoder_close(d);
+    return st;
+}
+
+zp_status zp_image_decode_file(const char *path, const zp_decode_options *opt, zp_image *out) {
+    zp_decoder *d = NULL;
+    zp_status st = zp_decoder_open_file(path, opt, &d);
+    return decode_and_close(st, d, out);
+}
+
+zp_status zp_image_decode_memory(const void *data, size_t size, const zp_decode_options *opt,
+                                 zp_image *out) {
+    zp_decoder *d = NULL;
+    zp_status st = zp_decoder_open_memory(data, size, opt, &d);
+    return decode_and_close(st, d, out);
+}

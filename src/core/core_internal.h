@@ -1,0 +1,44 @@
+/* core_internal.h: helpers shared across zeropix's own files (zp__*). */
+#ifndef ZEROPIX_CORE_INTERNAL_H
+#define ZEROPIX_CORE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "zeropix/status.h"
+#include "zeropix/view.h"
+
+#if defined(__GNUC__)
+#  define ZP__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#  define ZP__PRINTF(a, b)
+#endif
+
+/* Set the calling thread's error message (printf format) and return
+ * `status`, so failures read: return zp__fail(ZP_ERR_CORRUPT, "..."). */
+zp_status zp__fail(zp_status status, const char *fmt, ...) ZP__PRINTF(2, 3);
+
+/* Overflow-checked arithmetic: 0 on success, 1 on overflow. */
+static inline int zp__mul_size(size_t a, size_t b, size_t *out) {
+    return __builtin_mul_overflow(a, b, out);
+}
+static inline int zp__add_size(size_t a, size_t b, size_t *out) {
+    return __builtin_add_overflow(a, b, out);
+}
+
+/* Aligned allocation (ZP_ROW_ALIGN) for pixel memory; counted, so tests can
+ * prove that view operations allocate no pixel memory. */
+void *zp__pixels_alloc(size_t size);
+void zp__pixels_free(void *ptr);
+/* Number of pixel allocations made by this process so far. */
+uint64_t zp__pixels_alloc_count(void);
+
+/* The body of zp_view_copy for views already checked to match: `scratch`
+ * holds zp__copy_scratch_size(src, dst) bytes (one row or two; 0 when both
+ * are packed), so hot loops can copy row by row without allocating. */
+size_t zp__copy_scratch_size(const zp_view *src, const zp_view *dst);
+void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch);
+
+/* Convert n samples between dtypes (same rules as zp_view_copy). */
+void zp__convert_samples(const void *src, zp_dtype sdt, void *dst, zp_dtype ddt, size_t n);
+
+#endif
