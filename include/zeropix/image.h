@@ -71,7 +71,7 @@ ZP_API void zp_image_release(zp_image *img);
 
 /* Set the EXIF orientation tag (0x0112) inside an EXIF blob in place, when
  * the tag is there. Returns 1 if it was changed, 0 if absent, -1 if the
- * blob is malformed. */
+ * blob is malformed or `orientation` is outside 1..8 (nothing written). */
 ZP_API int zp_exif_set_orientation(uint8_t *exif, size_t size, int orientation);
 /* Read the EXIF orientation (1..8) of an EXIF blob; 1 when absent or
  * invalid. */

@@ -105,7 +105,8 @@ typedef struct zp__codec {
      * opt->keep_16bit), bit_depth, color, interlaced, orientation,
      * icc_size, exif_size. Fill `meta` when opt->read_metadata. Check
      * zp__check_dimensions() before any allocation that scales with the
-     * image. `meta` stays valid until close, so read may add to it. */
+     * image. `r` and `meta` stay valid until close, so the state may keep
+     * them and read may add to meta. */
     zp_status (*open)(zp__reader *r, const zp_decode_options *opt,
                       zp_image_info *info, zp_metadata *meta, void **state);
     /* Decode every row into the sink. */

@@ -131,8 +131,9 @@ static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
                           (ptrdiff_t)(row / (size_t)sink.width), (ptrdiff_t)zp_dtype_size(sink.dtype),
                           0, NULL};
         size_t tmp = zp__copy_scratch_size(&packed, target);
-        if (!(sink.scratch = malloc(row + tmp))) st = zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
-        else sink.copy_tmp = (char *)sink.scratch + row;
+        if (!(sink.scratch = malloc(ZP__ALIGN16(row) + tmp)))
+            st = zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
+        else sink.copy_tmp = (char *)sink.scratch + ZP__ALIGN16(row);
     }
     if (!st) st = d->codec->read(d->state, &sink);
     free(sink.scratch);

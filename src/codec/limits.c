@@ -34,9 +34,9 @@ zp_status zp__check_dimensions(const zp_limits *lim, uint64_t width, uint64_t he
     uint64_t pixels = width * height; /* both < 2^31: no overflow */
     if (lim && lim->max_pixels && pixels > lim->max_pixels)
         return zp__fail(ZP_ERR_LIMIT,
-                        "image is %llu x %llu = %.1f MP, over the limit of %.1f MP "
-                        "(max_pixels; --max-pixels 0 or --no-limits lifts it)",
-                        (unsigned long long)width, (unsigned long long)height, pixels / 1e6,
-                        lim->max_pixels / 1e6);
+                        "image is %llu x %llu = %llu pixels, over the limit of %llu pixels "
+                        "(max_pixels)",
+                        (unsigned long long)width, (unsigned long long)height,
+                        (unsigned long long)pixels, (unsigned long long)lim->max_pixels);
     return ZP_OK;
 }

@@ -49,7 +49,7 @@ zp_status zp__rowsource_init(zp__rowsource *rs, const zp_view *src, zp_dtype dty
     rs->src = *src;
     rs->dtype = dtype;
     if (zp_view_rows_packed(src) && src->dtype == dtype) return ZP_OK;
-    size_t bytes = (size_t)src->width * (size_t)src->channels * zp_dtype_size(dtype);
+    size_t bytes = ZP__ALIGN16((size_t)src->width * (size_t)src->channels * zp_dtype_size(dtype));
     rs->scratch_view = packed_row_view(NULL, src->width, src->channels, dtype);
     size_t tmp = zp__copy_scratch_size(src, &rs->scratch_view);
     if (!(rs->scratch = malloc(bytes + tmp))) return zp__fail(ZP_ERR_NOMEM, "out of memory for a row");

@@ -32,9 +32,13 @@ void zp__pixels_free(void *ptr);
 /* Number of pixel allocations made by this process so far. */
 uint64_t zp__pixels_alloc_count(void);
 
+/* Round a byte count up to a multiple of 16, so that scratch memory carved
+ * into parts keeps every part aligned for any sample type. */
+#define ZP__ALIGN16(n) (((n) + (size_t)15) & ~(size_t)15)
+
 /* The body of zp_view_copy for views already checked to match: `scratch`
  * holds zp__copy_scratch_size(src, dst) bytes (one row or two; 0 when both
- * are packed), so hot loops can copy row by row without allocating. */
+ * are packed) and is 16-byte aligned (malloc's is), so hot loops can copy row by row without allocating. */
 size_t zp__copy_scratch_size(const zp_view *src, const zp_view *dst);
 void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch);
 

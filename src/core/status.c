@@ -40,11 +40,20 @@ zp_status zp__fail(zp_status status, const char *fmt, ...) {
     return status;
 }
 
+#define ZP__STR(x) #x
+#define ZP__XSTR(x) ZP__STR(x)
+#ifdef LIBJPEG_TURBO_VERSION
+#  define ZP__JPEG_NAME "libjpeg-turbo " ZP__XSTR(LIBJPEG_TURBO_VERSION)
+#else
+#  define ZP__JPEG_NAME "libjpeg API " ZP__XSTR(JPEG_LIB_VERSION)
+#endif
+
 const char *zp_version_string(void) {
+    /* libjpeg-turbo as compiled against; libpng as loaded at run time. */
     static char text[128];
     if (!text[0])
-        snprintf(text, sizeof text, "zeropix %d.%d.%d (libjpeg-turbo API %d, libpng %s)",
-                 ZEROPIX_VERSION_MAJOR, ZEROPIX_VERSION_MINOR, ZEROPIX_VERSION_PATCH,
-                 JPEG_LIB_VERSION, png_get_libpng_ver(NULL));
+        snprintf(text, sizeof text, "zeropix %d.%d.%d (%s, libpng %s)", ZEROPIX_VERSION_MAJOR,
+                 ZEROPIX_VERSION_MINOR, ZEROPIX_VERSION_PATCH, ZP__JPEG_NAME,
+                 png_get_libpng_ver(NULL));
     return text;
 }

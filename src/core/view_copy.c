@@ -60,7 +60,7 @@ static void scatter_row(const zp_view *v, int32_t y, const void *packed) {
 
 size_t zp__copy_scratch_size(const zp_view *src, const zp_view *dst) {
     size_t n = (size_t)src->width * (size_t)src->channels;
-    return (zp_view_rows_packed(src) ? 0 : n * zp_dtype_size(src->dtype)) +
+    return (zp_view_rows_packed(src) ? 0 : ZP__ALIGN16(n * zp_dtype_size(src->dtype))) +
            (zp_view_rows_packed(dst) ? 0 : n * zp_dtype_size(dst->dtype));
 }
 
@@ -79,7 +79,7 @@ void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch) {
     }
     /* General path: pack, convert, unpack, one row at a time. */
     char *a = scratch;
-    char *b = src_packed ? a : a + n * zp_dtype_size(src->dtype);
+    char *b = src_packed ? a : a + ZP__ALIGN16(n * zp_dtype_size(src->dtype));
     for (int32_t y = 0; y < src->height; y++) {
         const void *s = src_packed ? zp_view_pixel(src, 0, y) : a;
         void *d = dst_packed ? zp_view_pixel(dst, 0, y) : b;

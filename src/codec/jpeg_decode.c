@@ -1,0 +1,421 @@
+/* jpeg_decode.c: the JPEG decoder (libjpeg-turbo, libjpeg API), the JPEG
+ * entry of the codec table, and the libjpeg error manager that the encoder
+ * shares through jpeg_internal.h. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "jpeg_internal.h"
+
+/* ---- Error manager (shared with jpeg_encode.c) --------------------------- */
+
+void zp__jpeg_message(j_common_ptr cinfo, char out[JMSG_LENGTH_MAX]) {
+    out[0] = '\0';
+    cinfo->err->format_message(cinfo, out);
+}
+
+_Noreturn void zp__jpeg_jump(j_common_ptr cinfo, zp_status status) {
+    zp__jpeg_error *err = (zp__jpeg_error *)cinfo->err;
+    err->status = status;
+    longjmp(err->jump, 1);
+}
+
+_Noreturn void zp__jpeg_bail(j_common_ptr cinfo, zp_status status, const char *fmt, ...) {
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    zp__jpeg_jump(cinfo, zp__fail(status, "JPEG: %s", text));
+}
+
+static void error_exit(j_common_ptr cinfo) {
+    zp__jpeg_error *err = (zp__jpeg_error *)cinfo->err;
+    char msg[JMSG_LENGTH_MAX];
+    switch (err->pub.msg_code) {
+    case JERR_OUT_OF_MEMORY:
+        zp__jpeg_message(cinfo, msg);
+        zp__jpeg_bail(cinfo, ZP_ERR_NOMEM, "out of memory (%s)", msg);
+    case JERR_NO_BACKING_STORE: /* over cinfo->mem->max_memory_to_use */
+        zp__jpeg_bail(cinfo, ZP_ERR_LIMIT, "the image needs more memory than its size justifies");
+    case JERR_BAD_PRECISION:
+    case JERR_CONVERSION_NOTIMPL:
+    case JERR_NOT_COMPILED:
+        zp__jpeg_message(cinfo, msg);
+        zp__jpeg_bail(cinfo, ZP_ERR_UNSUPPORTED, "%s", msg);
+    default:
+        zp__jpeg_message(cinfo, msg);
+        zp__jpeg_bail(cinfo, err->default_status, "%s", msg);
+    }
+}
+
+/* Default for the encoder: a warning there means a caller error. */
+static void emit_message(j_common_ptr cinfo, int msg_level) {
+    zp__jpeg_error *err = (zp__jpeg_error *)cinfo->err;
+    char msg[JMSG_LENGTH_MAX];
+    if (msg_level >= 0) return; /* trace and advisory messages */
+    err->pub.num_warnings++;
+    zp__jpeg_message(cinfo, msg);
+    zp__jpeg_bail(cinfo, err->default_status, "%s", msg);
+}
+
+static void output_message(j_common_ptr cinfo) { (void)cinfo; /* a library never prints */ }
+
+struct jpeg_error_mgr *zp__jpeg_error_init(zp__jpeg_error *err, zp_status default_status) {
+    jpeg_std_error(&err->pub);
+    err->pub.error_exit = error_exit;
+    err->pub.emit_message = emit_message;
+    err->pub.output_message = output_message;
+    err->status = ZP_OK;
+    err->default_status = default_status;
+    return &err->pub;
+}
+
+/* ---- Decoder state ------------------------------------------------------- */
+
+#define SOURCE_BUF_SIZE (64u << 10)
+
+typedef struct jpeg_dec {
+    struct jpeg_decompress_struct cinfo;
+    zp__jpeg_error err;
+    struct jpeg_source_mgr src;
+    struct jpeg_progress_mgr progress;
+    zp__reader *r;           /* borrowed: the generic layer keeps it until close */
+    uint8_t *buf;            /* file sources: SOURCE_BUF_SIZE bytes; NULL for memory */
+    uint32_t max_scans;      /* 0 = no limit */
+    int created;             /* jpeg_create_decompress succeeded */
+    int truncated;           /* the data ended before EOI */
+    int cmyk, inverted;      /* 4-component file; samples stored as 255 - ink */
+    int failed, done;
+    uint8_t *scratch;        /* one CMYK row */
+} jpeg_dec;
+
+/* ---- Source manager over zp__reader --------------------------------------- */
+
+static const JOCTET fake_eoi[2] = {0xFF, JPEG_EOI};
+
+static void src_init(j_decompress_ptr cinfo) { (void)cinfo; }
+static void src_term(j_decompress_ptr cinfo) { (void)cinfo; }
+
+static boolean src_fill(j_decompress_ptr cinfo) {
+    jpeg_dec *d = cinfo->client_data;
+    size_t n = d->buf ? zp__reader_read(d->r, d->buf, SOURCE_BUF_SIZE) : 0;
+    if (n > 0) {
+        cinfo->src->next_input_byte = d->buf;
+        cinfo->src->bytes_in_buffer = n;
+        return TRUE;
+    }
+    if (d->r->io_errno) zp__jpeg_jump((j_common_ptr)cinfo, zp__reader_short(d->r, "JPEG"));
+    /* As libjpeg's own sources do: end the data with a fake EOI and warn.
+     * Our emit_message turns the warning into ZP_ERR_TRUNCATED, so a cut
+     * file never decodes to a half-grey picture. */
+    d->truncated = 1;
+    WARNMS(cinfo, JWRN_JPEG_EOF);
+    cinfo->src->next_input_byte = fake_eoi;
+    cinfo->src->bytes_in_buffer = sizeof fake_eoi;
+    return TRUE;
+}
+
+static void src_skip(j_decompress_ptr cinfo, long num_bytes) {
+    if (num_bytes <= 0) return;
+    while ((size_t)num_bytes > cinfo->src->bytes_in_buffer) {
+        num_bytes -= (long)cinfo->src->bytes_in_buffer;
+        (void)src_fill(cinfo);
+    }
+    cinfo->src->next_input_byte += num_bytes;
+    cinfo->src->bytes_in_buffer -= (size_t)num_bytes;
+}
+
+static zp_status src_setup(jpeg_dec *d) {
+    const uint8_t *data;
+    size_t size;
+    d->src.init_source = src_init;
+    d->src.fill_input_buffer = src_fill;
+    d->src.skip_input_data = src_skip;
+    d->src.resync_to_restart = jpeg_resync_to_restart;
+    d->src.term_source = src_term;
+    if (zp__reader_borrow_rest(d->r, &data, &size)) {
+        /* Memory: the whole rest in one "fill", no copy; src_fill only
+         * ever runs at the end of the data. */
+        d->src.next_input_byte = data;
+        d->src.bytes_in_buffer = size;
+    } else {
+        if (!(d->buf = malloc(SOURCE_BUF_SIZE)))
+            return zp__fail(ZP_ERR_NOMEM, "JPEG: out of memory for the input buffer");
+        d->src.next_input_byte = NULL;
+        d->src.bytes_in_buffer = 0;
+    }
+    d->cinfo.src = &d->src;
+    return ZP_OK;
+}
+
+/* ---- Warnings and the scan limit ------------------------------------------ */
+
+static void dec_emit_message(j_common_ptr cinfo, int msg_level) {
+    char msg[JMSG_LENGTH_MAX];
+    if (msg_level >= 0) return; /* trace and advisory messages */
+    cinfo->err->num_warnings++;
+    switch (cinfo->err->msg_code) {
+    case JWRN_JPEG_EOF:
+        zp__jpeg_bail(cinfo, ZP_ERR_TRUNCATED, "file ends early (truncated)");
+    case JWRN_BOGUS_ICC:    /* jpeg_read_icc_profile drops the profile       */
+    case JWRN_JFIF_MAJOR:   /* an unknown JFIF version: advisory             */
+    case JWRN_ADOBE_XFORM:  /* unknown Adobe transform: libjpeg assumes YCC  */
+        return;
+    default:                /* corrupt data: libjpeg would guess the rest    */
+        zp__jpeg_message(cinfo, msg);
+        zp__jpeg_bail(cinfo, ZP_ERR_CORRUPT, "%s", msg);
+    }
+}
+
+/* libjpeg calls the monitor once per iMCU row while it reads the scans of a
+ * progressive or multi-scan file (inside jpeg_start_decompress). Each scan
+ * costs a pass over the image, so thousands of tiny scans are a cheap DoS;
+ * TurboJPEG's TJFLAG_LIMITSCANS stops them the same way. */
+static void progress_monitor(j_common_ptr cinfo) {
+    jpeg_dec *d = cinfo->client_data;
+    int scan = ((j_decompress_ptr)cinfo)->input_scan_number;
+    if (d->max_scans && scan > 0 && (uint32_t)scan > d->max_scans)
+        zp__jpeg_bail(cinfo, ZP_ERR_LIMIT, "more than %u scans (max_jpeg_scans)", d->max_scans);
+}
+
+/* ---- open ------------------------------------------------------------------ */
+
+/* Belt and braces on libjpeg's memory: the whole-image coefficient buffers
+ * of progressive files are its only allocations that scale with the image,
+ * at 2 bytes per sample per component with MCU padding. Allow that for the
+ * (already limit-checked) dimensions, plus the saved markers and slack for
+ * per-row buffers; a file asking for more fails with ZP_ERR_LIMIT. */
+static void cap_memory(jpeg_dec *d) {
+    j_decompress_ptr c = &d->cinfo;
+    uint64_t w = (uint64_t)c->image_width + 32, h = (uint64_t)c->image_height + 32;
+    uint64_t comps = (uint64_t)c->num_components;
+    uint64_t cap = 2 * comps * w * h + 256 * comps * w + ((uint64_t)32 << 20);
+    for (jpeg_saved_marker_ptr m = c->marker_list; m; m = m->next)
+        cap += (uint64_t)m->data_length + 64;
+    c->mem->max_memory_to_use = cap > (uint64_t)LONG_MAX ? LONG_MAX : (long)cap;
+}
+
+static void read_metadata(jpeg_dec *d, const zp_decode_options *opt, zp_image_info *info,
+                          zp_metadata *meta) {
+    j_decompress_ptr c = &d->cinfo;
+    for (jpeg_saved_marker_ptr m = c->marker_list; m; m = m->next) {
+        if (m->marker != JPEG_APP0 + 1 || m->data_length <= ZP__JPEG_EXIF_SIG_LEN ||
+            memcmp(m->data, ZP__JPEG_EXIF_SIG, ZP__JPEG_EXIF_SIG_LEN) != 0)
+            continue;
+        const uint8_t *tiff = m->data + ZP__JPEG_EXIF_SIG_LEN;
+        size_t size = m->data_length - ZP__JPEG_EXIF_SIG_LEN;
+        info->orientation = zp_exif_get_orientation(tiff, size);
+        info->exif_size = size;
+        if (opt->read_metadata) {
+            if (!(meta->exif = malloc(size)))
+                zp__jpeg_bail((j_common_ptr)c, ZP_ERR_NOMEM, "out of memory for EXIF");
+            memcpy(meta->exif, tiff, size);
+            meta->exif_size = size;
+        }
+        break; /* the first EXIF segment is the one readers honour */
+    }
+
+    JOCTET *icc = NULL;
+    unsigned int icc_len = 0;
+    /* libjpeg reassembles the APP2 chunks into one malloc'd block (a bad
+     * chunk sequence is a warning and no profile). */
+    if (jpeg_read_icc_profile(c, &icc, &icc_len) && icc) {
+        uint64_t limit = opt->limits.max_chunk_size;
+        if (limit && icc_len > limit) {
+            free(icc);
+            zp__jpeg_bail((j_common_ptr)c, ZP_ERR_LIMIT,
+                          "ICC profile of %u bytes is over the limit of %llu (max_chunk_size)",
+                          icc_len, (unsigned long long)limit);
+        }
+        info->icc_size = icc_len;
+        if (opt->read_metadata) {
+            meta->icc = icc; /* malloc'd by libjpeg: zp_metadata_clear frees it */
+            meta->icc_size = icc_len;
+        } else {
+            free(icc);
+        }
+    }
+}
+
+/* The part of open that libjpeg may jump out of. */
+static zp_status open_header(jpeg_dec *d, const zp_decode_options *opt, zp_image_info *info,
+                             zp_metadata *meta) {
+    j_decompress_ptr c = &d->cinfo;
+    jpeg_create_decompress(c);
+    d->created = 1;
+    c->client_data = d;
+    zp_status st = src_setup(d);
+    if (st) return st;
+    if (d->max_scans) {
+        d->progress.progress_monitor = progress_monitor;
+        c->progress = &d->progress;
+    }
+    jpeg_save_markers(c, JPEG_APP0 + 1, 0xffff); /* EXIF (and XMP)   */
+    jpeg_save_markers(c, JPEG_APP0 + 2, 0xffff); /* ICC profile       */
+    (void)jpeg_read_header(c, TRUE);             /* no tables-only files */
+
+    st = zp__check_dimensions(&opt->limits, c->image_width, c->image_height);
+    if (st) return st;
+
+    info->format = ZP_FORMAT_JPEG;
+    info->width = (int32_t)c->image_width;
+    info->height = (int32_t)c->image_height;
+    info->dtype = ZP_U8;
+    info->bit_depth = c->data_precision;
+    info->interlaced = c->progressive_mode ? 1 : 0;
+    info->orientation = 1;
+    switch (c->jpeg_color_space) {
+    case JCS_GRAYSCALE:
+        c->out_color_space = JCS_GRAYSCALE;
+        info->channels = 1;
+        info->color = "gray";
+        break;
+    case JCS_YCbCr:
+    case JCS_RGB:
+        c->out_color_space = JCS_RGB;
+        info->channels = 3;
+        info->color = "rgb";
+        break;
+    case JCS_CMYK:
+    case JCS_YCCK:
+        /* libjpeg turns YCCK into CMYK; we turn CMYK into RGB per row. */
+        c->out_color_space = JCS_CMYK;
+        info->channels = 3;
+        info->color = c->jpeg_color_space == JCS_CMYK ? "cmyk" : "ycck";
+        d->cmyk = 1;
+        d->inverted = c->saw_Adobe_marker;
+        break;
+    default:
+        return zp__fail(ZP_ERR_UNSUPPORTED, "JPEG: %d components in an unknown colour space",
+                        c->num_components);
+    }
+    /* djpeg's defaults, spelled out: the oracle in the tests decodes so. */
+    c->dct_method = JDCT_ISLOW;
+    c->do_fancy_upsampling = TRUE;
+    cap_memory(d);
+    read_metadata(d, opt, info, meta);
+    return ZP_OK;
+}
+
+/* setjmp lives in a function that changes no local after it. */
+static zp_status open_guarded(jpeg_dec *d, const zp_decode_options *opt, zp_image_info *info,
+                              zp_metadata *meta) {
+    if (setjmp(d->err.jump)) {
+        d->failed = 1;
+        return d->err.status;
+    }
+    zp_status st = open_header(d, opt, info, meta);
+    if (st) d->failed = 1;
+    return st;
+}
+
+static zp_status jpeg_open(zp__reader *r, const zp_decode_options *opt, zp_image_info *info,
+                           zp_metadata *meta, void **state) {
+    zp_decode_options defaults;
+    if (!opt) {
+        zp_decode_options_init(&defaults);
+        opt = &defaults;
+    }
+    jpeg_dec *d = calloc(1, sizeof *d);
+    *state = d;
+    if (!d) return zp__fail(ZP_ERR_NOMEM, "JPEG: out of memory for the decoder");
+    d->r = r;
+    d->max_scans = opt->limits.max_jpeg_scans;
+    d->cinfo.err = zp__jpeg_error_init(&d->err, ZP_ERR_CORRUPT);
+    d->err.pub.emit_message = dec_emit_message;
+    return open_guarded(d, opt, info, meta);
+}
+
+/* ---- read ------------------------------------------------------------------ */
+
+/* CMYK to RGB, no colour management. Samples of files with an Adobe marker
+ * are stored inverted (255 = no ink), as Photoshop writes them; without it
+ * they are plain ink amounts. With C, M, Y, K the samples as decoded:
+ *     inverted:  R = round(C * K / 255)                G, B alike with M, Y
+ *     plain:     R = round((255 - C) * (255 - K) / 255)
+ * round(p / 255) is (p + 127) / 255 exactly: p / 255 is never a half. */
+static void cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t width, int inverted) {
+    for (uint32_t x = 0; x < width; x++, in += 4, out += 3) {
+        unsigned c = in[0], m = in[1], y = in[2], k = in[3];
+        if (!inverted) {
+            c = 255 - c;
+            m = 255 - m;
+            y = 255 - y;
+            k = 255 - k;
+        }
+        out[0] = (uint8_t)((c * k + 127) / 255);
+        out[1] = (uint8_t)((m * k + 127) / 255);
+        out[2] = (uint8_t)((y * k + 127) / 255);
+    }
+}
+
+#define MAX_BATCH 16
+
+/* The part of read that libjpeg may jump out of. */
+static void decode_rows(jpeg_dec *d, zp__rowsink *sink) {
+    j_decompress_ptr c = &d->cinfo;
+    (void)jpeg_start_decompress(c);
+    int want = d->cmyk ? 4 : (c->out_color_space == JCS_GRAYSCALE ? 1 : 3);
+    if (c->output_components != want || c->output_width != (JDIMENSION)sink->width ||
+        c->output_height != (JDIMENSION)sink->height || sink->channels != (d->cmyk ? 3 : want))
+        zp__jpeg_bail((j_common_ptr)c, ZP_ERR_MISMATCH, "output %u x %u x %d does not match the sink",
+                      c->output_width, c->output_height, c->output_components);
+    if (d->cmyk && !(d->scratch = malloc((size_t)c->output_width * 4)))
+        zp__jpeg_bail((j_common_ptr)c, ZP_ERR_NOMEM, "out of memory for a CMYK row");
+
+    while (c->output_scanline < c->output_height) {
+        int32_t y = (int32_t)c->output_scanline;
+        JSAMPROW rows[MAX_BATCH];
+        JDIMENSION n;
+        if (d->cmyk) {
+            rows[0] = d->scratch;
+            if ((n = jpeg_read_scanlines(c, rows, 1)) == 1) {
+                cmyk_to_rgb(d->scratch, zp__rowsink_row(sink, y), c->output_width, d->inverted);
+                zp__rowsink_commit(sink, y);
+            }
+        } else {
+            /* Rows of a direct sink are distinct memory: hand libjpeg a few
+             * at once. Otherwise every row is the same scratch. */
+            JDIMENSION k = sink->direct ? c->output_height - c->output_scanline : 1;
+            if (k > MAX_BATCH) k = MAX_BATCH;
+            for (JDIMENSION i = 0; i < k; i++) rows[i] = zp__rowsink_row(sink, y + (int32_t)i);
+            n = jpeg_read_scanlines(c, rows, k);
+            for (JDIMENSION i = 0; i < n; i++) zp__rowsink_commit(sink, y + (int32_t)i);
+        }
+        /* Our source never suspends, so no progress means a libjpeg bug. */
+        if (n == 0) zp__jpeg_bail((j_common_ptr)c, ZP_ERR_CORRUPT, "no rows decoded at row %d", y);
+    }
+    (void)jpeg_finish_decompress(c);
+}
+
+static zp_status jpeg_read(void *state, zp__rowsink *sink) {
+    jpeg_dec *d = state;
+    if (!d || d->failed || d->done)
+        return zp__fail(ZP_ERR_BAD_STATE, "JPEG: the decoder already failed or finished");
+    if (setjmp(d->err.jump)) {
+        d->failed = 1;
+        return d->err.status;
+    }
+    decode_rows(d, sink);
+    d->done = 1;
+    return ZP_OK;
+}
+
+static void jpeg_close(void *state) {
+    jpeg_dec *d = state;
+    if (!d) return;
+    if (d->created) jpeg_destroy_decompress(&d->cinfo);
+    free(d->buf);
+    free(d->scratch);
+    free(d);
+}
+
+const zp__codec zp__codec_jpeg = {
+    .format = ZP_FORMAT_JPEG,
+    .name = "JPEG",
+    .open = jpeg_open,
+    .read = jpeg_read,
+    .close = jpeg_close,
+    .encode = zp__jpeg_encode,
+};

@@ -1,0 +1,13 @@
+# JPEG codec and EXIF helpers. test_jpeg runs one group per CTest entry so a
+# failure names the area; libjpeg-turbo itself is the oracle.
+zp_add_test_program(test_jpeg test_jpeg.c)
+target_link_libraries(test_jpeg PRIVATE m)
+foreach(group decode readinto encode exif metadata errors)
+  add_test(NAME jpeg_${group} COMMAND test_jpeg ${group})
+  set_tests_properties(jpeg_${group} PROPERTIES
+    WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR} SKIP_RETURN_CODE 77)
+endforeach()
+
+zp_add_test_program(test_exif test_exif.c)
+add_test(NAME exif_blob COMMAND test_exif)
+set_tests_properties(exif_blob PROPERTIES SKIP_RETURN_CODE 77)
