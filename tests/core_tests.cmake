@@ -3,3 +3,14 @@ zp_add_test_program(test_view test_view.c)
 add_test(NAME view COMMAND test_view)
 zp_add_test_program(test_codec_generic test_codec_generic.c)
 add_test(NAME codec.generic COMMAND test_codec_generic ${CMAKE_CURRENT_BINARY_DIR}/codec_generic_work)
+
+# Lifetime and bounds under valgrind too (the sanitizer build covers ASan).
+find_program(ZP_VALGRIND valgrind)
+if(ZP_VALGRIND AND NOT ZEROPIX_SANITIZE)
+  add_test(NAME view.valgrind COMMAND ${ZP_VALGRIND} --quiet --error-exitcode=1 --leak-check=full
+           --errors-for-leak-kinds=definite,indirect $<TARGET_FILE:test_view>)
+  add_test(NAME codec.generic.valgrind COMMAND ${ZP_VALGRIND} --quiet --error-exitcode=1
+           --leak-check=full --errors-for-leak-kinds=definite,indirect
+           $<TARGET_FILE:test_codec_generic> ${CMAKE_CURRENT_BINARY_DIR}/codec_generic_valgrind_work)
+  set_tests_properties(view.valgrind codec.generic.valgrind PROPERTIES TIMEOUT 300)
+endif()

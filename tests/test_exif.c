@@ -6,15 +6,6 @@
 #include <string.h>
 #include "zp_test.h"
 
-static void put16(uint8_t *p, unsigned v, int big) {
-    p[big ? 0 : 1] = (uint8_t)(v >> 8);
-    p[big ? 1 : 0] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v, int big) {
-    put16(p + (big ? 0 : 2), v >> 16, big);
-    put16(p + (big ? 2 : 0), v & 0xFFFF, big);
-}
 
 /* Layout of the blob make_blob() builds. */
 #define IFD0 8
@@ -28,23 +19,23 @@ static void put32(uint8_t *p, uint32_t v, int big) {
 static size_t make_blob(uint8_t *b, int big, unsigned orientation, int with_orientation) {
     memset(b, 0, BLOB_SIZE);
     b[0] = b[1] = big ? 'M' : 'I';
-    put16(b + 2, 42, big);
-    put32(b + 4, IFD0, big);
-    put16(b + IFD0, N_ENTRIES, big);
+    zp_test_put16(b + 2, 42, big);
+    zp_test_put32(b + 4, IFD0, big);
+    zp_test_put16(b + IFD0, N_ENTRIES, big);
     uint8_t *e = b + IFD0 + 2;
-    put16(e, 0x0100, big); put16(e + 2, 4, big); put32(e + 4, 1, big); put32(e + 8, 640, big);
+    zp_test_put16(e, 0x0100, big); zp_test_put16(e + 2, 4, big); zp_test_put32(e + 4, 1, big); zp_test_put32(e + 8, 640, big);
     e += 12;
-    put16(e, 0x010F, big); put16(e + 2, 2, big); put32(e + 4, 4, big); memcpy(e + 8, "zp!", 4);
+    zp_test_put16(e, 0x010F, big); zp_test_put16(e + 2, 2, big); zp_test_put32(e + 4, 4, big); memcpy(e + 8, "zp!", 4);
     e += 12;
     if (with_orientation) {
-        put16(e, 0x0112, big); put16(e + 2, 3, big); put32(e + 4, 1, big);
-        put16(e + 8, orientation, big);
+        zp_test_put16(e, 0x0112, big); zp_test_put16(e + 2, 3, big); zp_test_put32(e + 4, 1, big);
+        zp_test_put16(e + 8, orientation, big);
     } else {
-        put16(e, 0x0131, big); put16(e + 2, 2, big); put32(e + 4, 4, big); memcpy(e + 8, "abc", 4);
+        zp_test_put16(e, 0x0131, big); zp_test_put16(e + 2, 2, big); zp_test_put32(e + 4, 4, big); memcpy(e + 8, "abc", 4);
     }
     e += 12;
-    put16(e, 0x8769, big); put16(e + 2, 4, big); put32(e + 4, 1, big);
-    put32(e + 8, BLOB_SIZE - 8, big);
+    zp_test_put16(e, 0x8769, big); zp_test_put16(e + 2, 4, big); zp_test_put32(e + 4, 1, big);
+    zp_test_put32(e + 8, BLOB_SIZE - 8, big);
     return BLOB_SIZE;
 }
 
@@ -120,8 +111,8 @@ static void test_valid(void) {
         /* An empty IFD0 at the very end of the blob. */
         uint8_t tiny[10] = {0};
         tiny[0] = tiny[1] = big ? 'M' : 'I';
-        put16(tiny + 2, 42, big);
-        put32(tiny + 4, 8, big);
+        zp_test_put16(tiny + 2, 42, big);
+        zp_test_put32(tiny + 4, 8, big);
         CHECK(get_exact(tiny, sizeof tiny) == 1);
         CHECK(set_exact(tiny, sizeof tiny, 3, &outside) == 0);
     }
@@ -161,8 +152,8 @@ static void test_malformed(void) {
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             make_blob(b, big, 6, 1);
             if (bad[i].width == 1) b[bad[i].at] = (uint8_t)bad[i].value;
-            else if (bad[i].width == 2) put16(b + bad[i].at, bad[i].value, big);
-            else put32(b + bad[i].at, bad[i].value, big);
+            else if (bad[i].width == 2) zp_test_put16(b + bad[i].at, bad[i].value, big);
+            else zp_test_put32(b + bad[i].at, bad[i].value, big);
             int g = get_exact(b, n);
             int s = set_exact(b, n, 3, &outside);
             if (g != 1 || s != -1) fprintf(stderr, "%s (%s): get %d set %d\n", bad[i].what,
@@ -173,7 +164,7 @@ static void test_malformed(void) {
         }
         /* A pointer in another entry that leads outside is never followed. */
         make_blob(b, big, 7, 1);
-        put32(b + IFD0 + 2 + 3 * 12 + 8, 0xFFFFFF00u, big);
+        zp_test_put32(b + IFD0 + 2 + 3 * 12 + 8, 0xFFFFFF00u, big);
         CHECK(get_exact(b, n) == 7);
     }
 }
@@ -190,13 +181,13 @@ static void test_random(void) {
         if (n >= 8 && (k & 1)) {
             int big = (k >> 1) & 1;
             p[0] = p[1] = big ? 'M' : 'I';
-            put16(p + 2, 42, big);
-            put32(p + 4, 8 + zp_test_rand(&seed) % (uint32_t)(n - 7), big);
+            zp_test_put16(p + 2, 42, big);
+            zp_test_put32(p + 4, 8 + zp_test_rand(&seed) % (uint32_t)(n - 7), big);
             uint32_t ifd = big ? (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | p[6] << 8 | p[7]
                                : (uint32_t)p[7] << 24 | (uint32_t)p[6] << 16 | p[5] << 8 | p[4];
-            if (ifd + 2 <= n) put16(p + ifd, zp_test_rand(&seed) % 5, big);
-            if (ifd + 6 <= n && (k & 4)) put16(p + ifd + 2, 0x0112, big);
-            if (ifd + 8 <= n && (k & 4)) put16(p + ifd + 4, 3, big);
+            if (ifd + 2 <= n) zp_test_put16(p + ifd, zp_test_rand(&seed) % 5, big);
+            if (ifd + 6 <= n && (k & 4)) zp_test_put16(p + ifd + 2, 0x0112, big);
+            if (ifd + 8 <= n && (k & 4)) zp_test_put16(p + ifd + 4, 3, big);
         }
         int o = zp_exif_get_orientation(p, n);
         CHECK(o >= 1 && o <= 8);

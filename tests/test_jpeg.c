@@ -712,32 +712,23 @@ static void test_encode(void) {
 
 /* ---- EXIF orientation --------------------------------------------------------- */
 
-static void put16(uint8_t *p, unsigned v, int big) {
-    p[big ? 0 : 1] = (uint8_t)(v >> 8);
-    p[big ? 1 : 0] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v, int big) {
-    put16(p + (big ? 0 : 2), v >> 16, big);
-    put16(p + (big ? 2 : 0), v & 0xFFFF, big);
-}
 
 /* A minimal EXIF TIFF blob: IFD0 with Make ("zp") and Orientation. */
 static size_t make_exif(uint8_t *b, int orientation, int big) {
     memset(b, 0, 38);
     b[0] = b[1] = big ? 'M' : 'I';
-    put16(b + 2, 42, big);
-    put32(b + 4, 8, big);                  /* IFD0 right after the header */
-    put16(b + 8, 2, big);                  /* two entries                 */
-    put16(b + 10, 0x010F, big);            /* Make, ASCII, 3, inline      */
-    put16(b + 12, 2, big);
-    put32(b + 14, 3, big);
+    zp_test_put16(b + 2, 42, big);
+    zp_test_put32(b + 4, 8, big);                  /* IFD0 right after the header */
+    zp_test_put16(b + 8, 2, big);                  /* two entries                 */
+    zp_test_put16(b + 10, 0x010F, big);            /* Make, ASCII, 3, inline      */
+    zp_test_put16(b + 12, 2, big);
+    zp_test_put32(b + 14, 3, big);
     b[18] = 'z';
     b[19] = 'p';
-    put16(b + 22, 0x0112, big);            /* Orientation, SHORT, 1       */
-    put16(b + 24, 3, big);
-    put32(b + 26, 1, big);
-    put16(b + 30, (unsigned)orientation, big);
+    zp_test_put16(b + 22, 0x0112, big);            /* Orientation, SHORT, 1       */
+    zp_test_put16(b + 24, 3, big);
+    zp_test_put32(b + 26, 1, big);
+    zp_test_put16(b + 30, (unsigned)orientation, big);
     return 38;                             /* next-IFD offset 0 at 34..37 */
 }
 
@@ -896,9 +887,27 @@ static void test_metadata(void) {
     CHECK_OK(zp_image_decode_memory(jpg, n, NULL, &img));
     CHECK(img.info.icc_size == icc_size && img.info.exif_size == exif_size);
     CHECK(img.meta.icc_size == icc_size && img.meta.icc && memcmp(img.meta.icc, icc, icc_size) == 0);
+    /* Orientation applied: the EXIF comes back with its tag reset to 1 and
+     * every other byte as written. */
+    uint8_t *upright_exif = malloc(exif_size);
+    memcpy(upright_exif, exif, exif_size);
+    CHECK(zp_exif_set_orientation(upright_exif, exif_size, 1) == 1);
+    CHECK(memcmp(upright_exif, exif, exif_size) != 0);
+    CHECK(img.meta.exif_size == exif_size && img.meta.exif &&
+          memcmp(img.meta.exif, upright_exif, exif_size) == 0);
+    CHECK(zp_exif_get_orientation(img.meta.exif, img.meta.exif_size) == 1);
+    CHECK(img.info.orientation == 6 && img.info.width == h);
+    zp_image_release(&img);
+    free(upright_exif);
+
+    /* Pixels as stored: the EXIF comes back byte for byte. */
+    zp_decode_options stored_opt;
+    zp_decode_options_init(&stored_opt);
+    stored_opt.apply_orientation = 0;
+    CHECK_OK(zp_image_decode_memory(jpg, n, &stored_opt, &img));
     CHECK(img.meta.exif_size == exif_size && img.meta.exif &&
           memcmp(img.meta.exif, exif, exif_size) == 0);
-    CHECK(img.info.orientation == 6 && img.info.width == h);
+    CHECK(img.info.orientation == 6 && img.info.width == w && !img.info.orientation_applied);
     zp_image_release(&img);
 
     /* read_metadata = 0: sizes reported, blobs not kept. */

@@ -43,4 +43,15 @@ static inline uint32_t zp_test_rand(uint32_t *state) {
     return *state = x;
 }
 
+/* Store 16 and 32-bit values big- or little-endian (TIFF/EXIF blobs). */
+static inline void zp_test_put16(uint8_t *p, unsigned v, int big) {
+    p[big ? 0 : 1] = (uint8_t)(v >> 8);
+    p[big ? 1 : 0] = (uint8_t)v;
+}
+
+static inline void zp_test_put32(uint8_t *p, uint32_t v, int big) {
+    zp_test_put16(p + (big ? 0 : 2), v >> 16, big);
+    zp_test_put16(p + (big ? 2 : 0), v & 0xFFFF, big);
+}
+
 #endif

@@ -74,7 +74,10 @@ ZP_API const zp_image_info *zp_decoder_info(const zp_decoder *dec);
 
 /* Decode into a new owned buffer: rows 64-byte aligned, packed samples.
  * `out->view` is upright when orientation is applied (a view over the
- * stored pixels, no copy). `out->meta` gets ICC and EXIF (when asked). */
+ * stored pixels, no copy). `out->meta` gets ICC and EXIF (when asked);
+ * when the orientation was applied, the EXIF orientation tag in
+ * `out->meta.exif` is reset to 1 so that writing it out describes the
+ * upright pixels (`out->info.orientation` still tells the file's value). */
 ZP_API ZP_NODISCARD zp_status zp_decoder_read(zp_decoder *dec, zp_image *out);
 
 /* Decode straight into a caller's view (the `readinto` of zeropix): `dst`

@@ -221,31 +221,20 @@ static int run(const convert_args *a) {
     if (st != ZP_OK)
         return cli_fail(in_name, st);
 
-    /* The encoder gets borrowed pointers into img.meta, so one blob can be
-     * left out without freeing it separately. */
-    zp_metadata meta = img.meta;
-    if (img.info.orientation_applied && img.info.orientation != 1 && meta.exif) {
-        /* The pixels are upright now; a tag still saying "rotate" would
-         * make viewers turn them a second time. (With orientation 1 nothing
-         * moved and the EXIF is copied as it came.) */
-        if (zp_exif_set_orientation(meta.exif, meta.exif_size, 1) < 0) {
-            fprintf(stderr, "zeropix: %s: warning: EXIF is malformed, its orientation "
-                    "cannot be reset; EXIF not copied\n", in_name);
-            meta.exif = NULL;
-            meta.exif_size = 0;
-        }
-    }
+    /* img.meta comes with the EXIF orientation reset to 1 when the pixels
+     * were turned upright (the library does it), so it is written as is. */
+    const zp_metadata *meta = &img.meta;
 
     zp_clear_error();
     if (cli_is_dash(a->output)) {
-        st = zp_image_encode_stream(&img.view, &meta, stdout, &a->enc);
+        st = zp_image_encode_stream(&img.view, meta, stdout, &a->enc);
         if (st == ZP_OK && fflush(stdout) != 0) {
             fprintf(stderr, "zeropix: %s: write failed: %s\n", out_name, strerror(errno));
             zp_image_release(&img);
             return CLI_EXIT_FAILED;
         }
     } else {
-        st = zp_image_encode_file(&img.view, &meta, a->output, &a->enc);
+        st = zp_image_encode_file(&img.view, meta, a->output, &a->enc);
     }
     zp_image_release(&img);
     return st == ZP_OK ? CLI_EXIT_OK : cli_fail(out_name, st);

@@ -159,6 +159,15 @@ zp_status zp_decoder_read(zp_decoder *dec, zp_image *out) {
             zp_view_release(&stored);
             return st;
         }
+        /* The pixels are upright now: an EXIF still saying "rotate" would
+         * make viewers turn them twice once it is written out. */
+        zp_metadata *m = &dec->meta;
+        if (dec->stored.orientation != 1 && m->exif &&
+            zp_exif_set_orientation(m->exif, m->exif_size, 1) < 0) {
+            free(m->exif);
+            m->exif = NULL;
+            m->exif_size = 0;
+        }
     }
     out->view = stored;
     out->info = dec->info;
