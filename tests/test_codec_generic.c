@@ -269,8 +269,20 @@ static void test_file_output(void) {
     eo.format = ZP_FORMAT_PNM;
     CHECK_OK(zp_image_encode_stream(&img.view, NULL, f, &eo));
     fclose(f);
+    /* Options are checked for the format they apply to: a JPEG quality of
+     * 0 is an error for JPEG output and irrelevant for PNM. */
     eo.quality = 0;
-    CHECK_STATUS(zp_image_encode_file(&img.view, NULL, out, &eo), ZP_ERR_INVALID_ARG);
+    CHECK_OK(zp_image_encode_file(&img.view, NULL, out, &eo));
+    eo.format = ZP_FORMAT_UNKNOWN;
+    CHECK_STATUS(zp_image_encode_file(&img.view, NULL, path_in("out/q.jpg"), &eo), ZP_ERR_INVALID_ARG);
+    CHECK(strstr(zp_last_error(), "JPEG quality 0") != NULL);
+    CHECK(count_entries(dir) == 2);
+
+    /* A long but valid output name still works (the temporary name is short). */
+    char long_name[300];
+    memset(long_name, 'n', 240);
+    strcpy(long_name + 240, ".ppm");
+    CHECK_OK(zp_image_encode_file(&img.view, NULL, path_in(long_name), NULL));
     zp_image_release(&img);
 }
 

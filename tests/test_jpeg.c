@@ -857,7 +857,31 @@ static int contains(const uint8_t *hay, size_t n, const char *needle) {
     return 0;
 }
 
+/* A CMYK file's profile describes CMYK: it is not kept for the RGB pixels
+ * zeropix makes of it, though info still says there was one. */
+static void test_cmyk_profile(void) {
+    const int w = 16, h = 8;
+    uint8_t *px = synth_image(w, h, 4, 3);
+    uint8_t icc[300];
+    memset(icc, 0, sizeof icc);
+    memcpy(icc + 16, "CMYK", 4);
+    jpeg_params p = default_params;
+    p.adobe = 1;
+    p.icc = icc;
+    p.icc_size = sizeof icc;
+    size_t n;
+    uint8_t *jpg = make_jpeg(px, w, h, 4, JCS_CMYK, &p, &n);
+    zp_image img;
+    CHECK(jpg != NULL);
+    CHECK_OK(zp_image_decode_memory(jpg, n, NULL, &img));
+    CHECK(img.view.channels == 3 && img.info.icc_size == sizeof icc && img.meta.icc == NULL);
+    zp_image_release(&img);
+    free(jpg);
+    free(px);
+}
+
 static void test_metadata(void) {
+    test_cmyk_profile();
     const int w = 48, h = 32;
     uint8_t *px = synth_image(w, h, 3, 8);
     zp_view a = packed_view(px, w, h, 3);
@@ -961,6 +985,15 @@ static size_t find_sof(const uint8_t *jpg, size_t n) {
     return 0;
 }
 
+/* Two decoded images hold the same pixels. */
+static int same_pixels(const zp_view *a, const zp_view *b) {
+    if (a->width != b->width || a->height != b->height || a->channels != b->channels) return 0;
+    for (int y = 0; y < a->height; y++)
+        if (memcmp(zp_view_pixel(a, 0, y), zp_view_pixel(b, 0, y), (size_t)a->width * a->channels))
+            return 0;
+    return 1;
+}
+
 static void test_errors(void) {
     const int w = 120, h = 90;
     uint8_t *px = synth_image(w, h, 3, 21);
@@ -981,8 +1014,26 @@ static void test_errors(void) {
     zp_decoder *dec = NULL;
     CHECK_STATUS(zp_decoder_open_memory(jpg, 100, NULL, &dec), ZP_ERR_TRUNCATED);
     CHECK(dec == NULL);
-    /* Only the EOI missing still counts as truncated. */
-    CHECK_STATUS(zp_image_decode_memory(jpg, n - 2, NULL, &img), ZP_ERR_TRUNCATED);
+    /* Only the EOI marker missing: the image data is whole, as djpeg sees
+     * it: accepted, and the same pixels as the complete file. */
+    zp_image whole;
+    CHECK_OK(zp_image_decode_memory(jpg, n, NULL, &whole));
+    CHECK(jpg[n - 2] == 0xFF && jpg[n - 1] == 0xD9);
+    CHECK_OK(zp_image_decode_memory(jpg, n - 2, NULL, &img));
+    CHECK(img.view.data && whole.view.data && same_pixels(&img.view, &whole.view));
+    zp_image_release(&img);
+    /* One byte of entropy data less is not whole: truncated. */
+    CHECK_STATUS(zp_image_decode_memory(jpg, n - 3, NULL, &img), ZP_ERR_TRUNCATED);
+    /* Junk bytes before a marker (common in camera files): accepted, and
+     * the same pixels. */
+    uint8_t *junky = malloc(n + 3);
+    memcpy(junky, jpg, n - 2);
+    memcpy(junky + n - 2, "\x12\x34\x56\xFF\xD9", 5);
+    CHECK_OK(zp_image_decode_memory(junky, n + 3, NULL, &img));
+    CHECK(img.view.data && same_pixels(&img.view, &whole.view));
+    zp_image_release(&img);
+    free(junky);
+    zp_image_release(&whole);
     /* A failed decoder stays failed. */
     CHECK_OK(zp_decoder_open_memory(jpg, n / 2, NULL, &dec));
     if (dec) {

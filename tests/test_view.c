@@ -304,6 +304,34 @@ static void test_wrap_and_lifetime(void) {
     zp_buffer_unref(b2);
     CHECK(released == 2);
     CHECK(zp_buffer_wrap(NULL, 4, NULL, NULL) == NULL);
+
+    /* Hostile arguments found in review: no undefined behaviour, clear
+     * statuses, and `out` zeroed so that releasing it is safe. */
+    uint8_t *m3 = malloc(256);
+    zp_buffer *b3 = zp_buffer_wrap(m3, 256, on_release, &released);
+    zp_view u16v, o;
+    CHECK_STATUS(zp_view_wrap(b3, m3 + 1, 4, 4, 1, ZP_U16, 16, 2, 2, 0, &o), ZP_ERR_INVALID_ARG);
+    CHECK(strstr(zp_last_error(), "aligned") != NULL);
+    CHECK_STATUS(zp_view_wrap(b3, m3, 4, 4, 1, ZP_F32, 18, 4, 4, 0, &o), ZP_ERR_INVALID_ARG);
+    CHECK_STATUS(zp_view_wrap(b3, m3, 2, 1, 1, ZP_U8, 0, PTRDIFF_MIN, 1, 0, &o), ZP_ERR_OUT_OF_BOUNDS);
+    CHECK_STATUS(zp_view_wrap(b3, m3 + 128, 2, 1, 1, ZP_U8, 0, PTRDIFF_MIN / 2, 1, 0, &o), ZP_ERR_OUT_OF_BOUNDS);
+    CHECK_OK(zp_view_wrap(b3, m3, 4, 4, 3, ZP_U16, 32, 6, 2, 0, &u16v));
+    memset(&o, 0x5a, sizeof o);
+    CHECK_STATUS(zp_view_channels(&u16v, 0, 0x7fffffff, 2, &o), ZP_ERR_OUT_OF_BOUNDS);
+    CHECK(o.data == NULL && o.owner == NULL);
+    zp_view_release(&o);
+    CHECK_STATUS(zp_view_channels(&u16v, 2, 2, -0x7fffffff - 1, &o), ZP_ERR_OUT_OF_BOUNDS);
+    int wild[3] = {-0x7fffffff - 1, 0x7fffffff, 0};
+    CHECK_STATUS(zp_view_channel_order(&u16v, wild, 3, &o), ZP_ERR_OUT_OF_BOUNDS);
+    memset(&o, 0x5a, sizeof o);
+    CHECK_STATUS(zp_view_crop(&u16v, 3, 3, 2, 2, &o), ZP_ERR_OUT_OF_BOUNDS);
+    CHECK(o.data == NULL && o.owner == NULL);
+    memset(&o, 0x5a, sizeof o);
+    CHECK_STATUS(zp_view_rotate(&u16v, 45, &o), ZP_ERR_INVALID_ARG);
+    CHECK(o.owner == NULL);
+    zp_view_release(&u16v);
+    zp_buffer_unref(b3);
+    CHECK(released == 3);
 }
 
 /* Views are free: operations on a 64 MP image allocate no pixel memory. */
@@ -337,7 +365,7 @@ static void test_copy(void) {
     uint32_t rng = 99;
     for (int si = 0; si < 3; si++)
         for (int di = 0; di < 3; di++)
-            for (int layout = 0; layout < 4; layout++) {
+            for (int layout = 0; layout < 5; layout++) {
                 zp_view src, dst, s, d;
                 CHECK_OK(zp_view_alloc(37, 23, 4, types[si], &src));
                 for (int y = 0; y < 23; y++)
@@ -348,14 +376,17 @@ static void test_copy(void) {
                         else if (types[si] == ZP_U16) *(uint16_t *)p = (uint16_t)r;
                         else *(float *)p = (float)(r % 1001) / 1000.0f;
                     }
-                /* layouts: packed->packed, flipped->packed, transposed pair, channel subset */
-                CHECK_OK(zp_view_alloc(layout == 2 ? 23 : 37, layout == 2 ? 37 : 23,
+                /* layouts: packed->packed, flipped->packed, transposed destination,
+                 * channel subset, transposed source (blocked gather, > 16 rows) */
+                int swap = layout == 2 || layout == 4;
+                CHECK_OK(zp_view_alloc(swap ? 23 : 37, swap ? 37 : 23,
                                        layout == 3 ? 3 : 4, types[di], &dst));
                 zp_view_share(&src, &s);
                 zp_view_share(&dst, &d);
                 if (layout == 1) CHECK_OK(zp_view_flip(&s, ZP_FLIP_X | ZP_FLIP_Y, &s));
                 if (layout == 2) CHECK_OK(zp_view_transpose(&d, &d));
                 if (layout == 3) CHECK_OK(zp_view_channels(&s, 2, 3, -1, &s));
+                if (layout == 4) CHECK_OK(zp_view_rotate(&s, 90, &s));
                 CHECK_OK(zp_view_copy(&s, &d));
                 double tol = (types[si] == types[di]) ? 0.0 : (types[di] == ZP_U8 || types[si] == ZP_U8) ? 0.5 / 255 + 1e-6 : 0.5 / 65535 + 1e-6;
                 int bad = 0;

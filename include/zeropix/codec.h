@@ -24,13 +24,15 @@ ZP_API zp_format zp_format_from_name(const char *name);
  * On by default. A value of 0 means "no limit" (the opt-out). */
 typedef struct zp_limits {
     uint64_t max_pixels;      /* width * height; default ZP_DEFAULT_MAX_PIXELS */
-    uint32_t max_jpeg_scans;  /* progressive JPEG scans; default 1000         */
-    uint64_t max_chunk_size;  /* PNG chunk / metadata bytes; default 64 MiB    */
+    uint32_t max_jpeg_scans;  /* progressive JPEG scans; default 100 (real
+                                 encoders write about 10)                  */
+    uint64_t max_chunk_size;  /* bytes of one PNG chunk, and of the ICC profile
+                                 or EXIF kept; default 64 MiB              */
 } zp_limits;
 
 /* 16384 x 16384 = 268,435,456 pixels (256 MP): 1 GiB of RGBA u8. */
 #define ZP_DEFAULT_MAX_PIXELS ((uint64_t)1 << 28)
-#define ZP_DEFAULT_MAX_JPEG_SCANS 1000u
+#define ZP_DEFAULT_MAX_JPEG_SCANS 100u
 #define ZP_DEFAULT_MAX_CHUNK_SIZE ((uint64_t)64 << 20)
 
 /* ---- Decoding ---------------------------------------------------------- */
@@ -47,7 +49,14 @@ typedef struct zp_decode_options {
 /* Fill `opt` with the defaults above. */
 ZP_API void zp_decode_options_init(zp_decode_options *opt);
 
-/* A decoder reads the header when it is opened, so zp_decoder_info() can be
+/* Damaged files: a JPEG or PNG that is cut short fails with
+ * ZP_ERR_TRUNCATED; any corrupt-data warning from libjpeg or a CRC error in
+ * a critical PNG chunk fails with ZP_ERR_CORRUPT, so a damaged file never
+ * decodes to a half-grey picture. Accepted with no error: junk bytes before
+ * a JPEG marker (common in camera files), a JPEG whose final EOI marker is
+ * missing after complete image data, and bad ancillary PNG chunks (skipped).
+ *
+ * A decoder reads the header when it is opened, so zp_decoder_info() can be
  * asked before any pixel work or allocation; then zp_decoder_read() or
  * zp_decoder_read_into() decodes the pixels once. A decoder that failed
  * stays failed: later calls return ZP_ERR_BAD_STATE. */
@@ -71,6 +80,14 @@ ZP_API ZP_NODISCARD zp_status zp_decoder_open_stream(FILE *stream,
 
 /* The header's facts. Borrowed; valid while the decoder lives. */
 ZP_API const zp_image_info *zp_decoder_info(const zp_decoder *dec);
+
+/* The ICC profile and EXIF read so far (all of them once the pixels are
+ * decoded; a PNG may keep its eXIf after the pixels), for callers of
+ * zp_decoder_read_into(). Borrowed; valid until the decoder is closed or
+ * zp_decoder_read() moves them into its image (then empty). When the
+ * orientation was applied, the EXIF orientation tag has been reset to 1
+ * once the pixels are decoded. */
+ZP_API const zp_metadata *zp_decoder_metadata(const zp_decoder *dec);
 
 /* Decode into a new owned buffer: rows 64-byte aligned, packed samples.
  * `out->view` is upright when orientation is applied (a view over the
@@ -124,9 +141,12 @@ ZP_API void zp_encode_options_init(zp_encode_options *opt);
  * writes gray, gray+alpha, RGB or RGBA. `meta` (may be NULL) is written
  * where the format can hold it: JPEG APP1/APP2, PNG eXIf/iCCP. */
 
-/* Write to `path` through a temporary file in the same folder, renamed into
- * place only when complete: on failure no file is left and an existing
- * file at `path` is untouched. */
+/* Write to `path` through a temporary file in the same folder
+ * (".zeropix-PID-N.tmp"), renamed into place only when complete: on failure
+ * no file is left and an existing file at `path` is untouched. The result
+ * is a new regular file with mode 0666 less the umask: a symbolic link at
+ * `path` is replaced, not followed, and an existing file's permissions are
+ * not kept. The file is not fsync'ed: after a power loss it may be empty. */
 ZP_API ZP_NODISCARD zp_status zp_image_encode_file(const zp_view *view,
                                                    const zp_metadata *meta,
                                                    const char *path,
@@ -142,6 +162,12 @@ ZP_API ZP_NODISCARD zp_status zp_image_encode_memory(const zp_view *view,
                                                      const zp_metadata *meta,
                                                      const zp_encode_options *opt,
                                                      void **data, size_t *size);
+
+/* Remove the temporary files that zp_image_encode_file() calls are writing
+ * at this moment. Async-signal-safe: call it from a SIGINT/SIGTERM handler
+ * before the process ends, so that an interrupted program leaves no
+ * partial file behind. (Files finished earlier are not touched.) */
+ZP_API void zp_unlink_partial_outputs(void);
 
 /* Free memory that zeropix handed to the caller. NULL is fine. */
 ZP_API void zp_free(void *ptr);

@@ -6,8 +6,9 @@
 extern "C" {
 #endif
 
-/* ZP_API marks every public function. Static builds define ZEROPIX_STATIC
- * (the CMake package and pkg-config file do it for you). */
+/* ZP_API marks every public function. On Windows, programs linking the
+ * static library define ZEROPIX_STATIC (the CMake target zeropix_static does
+ * it for you); elsewhere it makes no difference. */
 #if defined(_WIN32) && !defined(ZEROPIX_STATIC)
 #  ifdef ZEROPIX_BUILDING
 #    define ZP_API __declspec(dllexport)

@@ -116,7 +116,8 @@ ZP_API ZP_NODISCARD zp_status zp_view_wrap(zp_buffer *owner, void *data,
                                            ptrdiff_t stride_c, uint32_t flags,
                                            zp_view *out);
 
-/* Check a view: dims >= 1, channels 1..4, a known dtype, no overflow in its
+/* Check a view: dims >= 1, channels 1..4, a known dtype, data and strides
+ * multiples of the sample size (samples are aligned), no overflow in its
  * extent, and (with an owner) every addressable byte inside the owner.
  * ZP_OK, or ZP_ERR_INVALID_ARG / ZP_ERR_OUT_OF_BOUNDS / ZP_ERR_OVERFLOW. */
 ZP_API zp_status zp_view_check(const zp_view *v);
@@ -139,7 +140,9 @@ static inline void *zp_view_pixel(const zp_view *v, int32_t x, int32_t y) {
 /* ---- O(1) view operations --------------------------------------------
  * None touches a pixel or allocates. Each reads `src`, writes `out` with a
  * new reference to the owner, and may be called with out == src (the
- * reference count stays balanced). `out` is overwritten, not released. */
+ * reference count stays balanced). `out` is overwritten, not released. On
+ * failure `out` is zeroed (so releasing it is safe), except when it is
+ * `src`, which is then left as it was. */
 
 /* The rectangle x..x+w-1, y..y+h-1; it must lie inside src. */
 ZP_API ZP_NODISCARD zp_status zp_view_crop(const zp_view *src, int32_t x, int32_t y,
@@ -161,8 +164,10 @@ ZP_API ZP_NODISCARD zp_status zp_view_rotate(const zp_view *src, int degrees, zp
 /* Channels first, first+step, ..., count of them: any subset or reorder that
  * is an arithmetic progression, since a view has one channel stride (as in
  * PEP 3118). RGB -> BGR: (2, 3, -1). RGBA -> RGB: (0, 3, 1). Alpha only:
- * (3, 1, 1). RGBA -> BGRA is not a progression: ZP_ERR_UNSUPPORTED, and a
- * zp_view_copy() into a new view is the way to do it. */
+ * (3, 1, 1). Step 0 repeats one channel (gray -> RGB: (0, 3, 0)); such a
+ * view is made read-only, since its channels share bytes. RGBA -> BGRA is
+ * not a progression: ZP_ERR_UNSUPPORTED, and a zp_view_copy() into a new
+ * view is the way to do it. */
 ZP_API ZP_NODISCARD zp_status zp_view_channels(const zp_view *src, int first, int count,
                                                int step, zp_view *out);
 

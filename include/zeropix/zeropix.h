@@ -6,15 +6,13 @@
 #include "view.h"
 #include "image.h"
 #include "codec.h"
-
-#define ZEROPIX_VERSION_MAJOR 0
-#define ZEROPIX_VERSION_MINOR 1
-#define ZEROPIX_VERSION_PATCH 0
+#include <zeropix/version.h> /* generated: build tree or install */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-/* "0.1.0" plus the libjpeg-turbo and libpng versions linked. Static text. */
+/* "zeropix 0.1.0 (libjpeg-turbo 2.1.5, libpng 1.6.39)": this library's
+ * version and those of the codec libraries it uses. Static text. */
 ZP_API const char *zp_version_string(void);
 #ifdef __cplusplus
 }

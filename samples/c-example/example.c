@@ -1,7 +1,8 @@
 /* example.c: the README's C example. Decode an image, take the centre half,
  * turn it a quarter clockwise and mirror it (three views: no pixel is
  * copied), then write the result. Build it against an installed zeropix
- * with CMake (find_package) or pkg-config; see samples/c-example/README. */
+ * with CMake (find_package, CMakeLists.txt beside this file) or pkg-config:
+ *   cc -std=c11 example.c $(pkg-config --cflags --libs zeropix) -o example */
 #include <stdio.h>
 #include <zeropix/zeropix.h>
 

@@ -23,8 +23,7 @@ const char *cli_reason(zp_status st) {
 }
 
 int cli_fail(const char *name, zp_status st) {
-    fprintf(stderr, "zeropix: %s: %s%s\n", name, cli_reason(st),
-            st == ZP_ERR_LIMIT ? " (--max-pixels N or --no-limits raises it)" : "");
+    fprintf(stderr, "zeropix: %s: %s\n", name, cli_reason(st));
     return CLI_EXIT_FAILED;
 }
 

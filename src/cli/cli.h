@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "zeropix/zeropix.h"
+#include "zeropix/pipeline.h"
 
 #if defined(__GNUC__)
 #  define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -31,9 +32,16 @@ enum {
 /* Subcommands: argv[0] is the subcommand's name. Return an exit code. */
 int cli_cmd_convert(int argc, char **argv);
 int cli_cmd_info(int argc, char **argv);
+int cli_cmd_ops(int argc, char **argv);
 /* Help texts, printed by `CMD --help` and `zeropix help CMD`. */
 void cli_help_convert(FILE *out);
 void cli_help_info(FILE *out);
+void cli_help_ops(FILE *out);
+
+/* The built-in filters plus plugins: the `plugins` files first (their
+ * filters win a name clash), then the default folders. Warnings go to
+ * stderr. NULL (after a message) only when out of memory. */
+zp_registry *cli_registry(int plugin_count, char *const *plugins);
 
 /* ---- Errors -------------------------------------------------------------- */
 

@@ -1,5 +1,6 @@
-/* cmd_convert.c: `zeropix convert`: decode one image and write it in the
- * format OUTPUT names, carrying ICC and EXIF across. */
+/* cmd_convert.c: `zeropix convert`: decode one image, run it through the
+ * operations given after OUTPUT, and write it in the format OUTPUT names,
+ * carrying ICC and EXIF across. */
 #define _DEFAULT_SOURCE /* getopt_long */
 #include <errno.h>
 #include <getopt.h>
@@ -10,10 +11,11 @@
 
 void cli_help_convert(FILE *out) {
     fputs(
-"Usage: zeropix convert [OPTIONS] INPUT OUTPUT\n"
+"Usage: zeropix convert [OPTIONS] INPUT OUTPUT [OPERATION...]\n"
 "\n"
-"Decode INPUT (JPEG, PNG or PNM, recognised by its content, not its name)\n"
-"and write it to OUTPUT in the format of OUTPUT's extension (.jpg .jpeg\n"
+"Decode INPUT (JPEG, PNG or PNM, recognised by its content, not its name),\n"
+"apply the OPERATIONs in order, and write the result to OUTPUT in the\n"
+"format of OUTPUT's extension (.jpg .jpeg\n"
 ".png .pnm .ppm .pgm) or of --format. INPUT '-' reads standard input;\n"
 "OUTPUT '-' writes standard output and needs --format. A file OUTPUT is\n"
 "written to a temporary file in its folder and renamed into place when\n"
@@ -21,6 +23,17 @@ void cli_help_convert(FILE *out) {
 "an existing one. The ICC profile and EXIF go from INPUT to OUTPUT where\n"
 "the format can hold them (JPEG, PNG). JPEG and PNM have no alpha channel:\n"
 "it is dropped.\n"
+"\n"
+"Operations: NAME or NAME:PARAM=VALUE,PARAM=VALUE ('zeropix ops' lists the\n"
+"filters, 'zeropix ops NAME' their parameters), for example\n"
+"  crop:x=10,y=10,w=200,h=200  rotate:90  blur:sigma=2  resize:width=800\n"
+"  thumbnail:width=256,height=256  levels:gamma=1.2  convolve:kernel=0;-1;0;-1;5;-1;0;-1;0\n"
+"Crops, flips, rotations and channel picks are views: no pixel is copied.\n"
+"      --threads N       worker threads for the operations (default: one per\n"
+"                        core); the result is the same for any N\n"
+"      --plugin FILE     load a filter plugin (repeatable); plugins are also\n"
+"                        found in the install's plugin folder and in\n"
+"                        ZEROPIX_PLUGIN_PATH (see 'zeropix ops --help')\n"
 "\n"
 "Output format:\n"
 "  -f, --format FMT      jpeg, png or pnm (default: from OUTPUT's extension;\n"
@@ -53,6 +66,8 @@ void cli_help_convert(FILE *out) {
 "\n"
 "Examples:\n"
 "  zeropix convert photo.jpg photo.png\n"
+"  zeropix convert photo.jpg thumb.jpg thumbnail:width=320,height=320\n"
+"  zeropix convert scan.png out.png crop:x=10,y=10,w=200,h=200 rotate:90 sharpen\n"
 "  zeropix convert -q 80 --progressive --optimize --strip big.png web.jpg\n"
 "  zeropix convert --format pnm - - < scan.png > scan.ppm\n", out);
 }
@@ -73,11 +88,16 @@ typedef struct convert_args {
     zp_decode_options dec;
     int no_orient, strip;
     unsigned given;
+    int threads;           /* 0: one per core */
+    char *plugins[64];
+    int plugin_count;
+    char **ops;            /* the operations after OUTPUT */
+    int op_count;
 } convert_args;
 
 enum {
     OPT_PROGRESSIVE = 256, OPT_OPTIMIZE, OPT_SUBSAMPLING, OPT_COMPRESSION, OPT_DEPTH,
-    OPT_NO_ORIENT, OPT_STRIP, OPT_MAX_PIXELS, OPT_NO_LIMITS
+    OPT_NO_ORIENT, OPT_STRIP, OPT_MAX_PIXELS, OPT_NO_LIMITS, OPT_THREADS, OPT_PLUGIN
 };
 
 static const struct option long_options[] = {
@@ -92,6 +112,8 @@ static const struct option long_options[] = {
     {"strip", no_argument, NULL, OPT_STRIP},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"no-limits", no_argument, NULL, OPT_NO_LIMITS},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"plugin", required_argument, NULL, OPT_PLUGIN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -132,6 +154,11 @@ static int parse_args(int argc, char **argv, convert_args *a) {
             r = cli_parse_u64(CMD, "--max-pixels", optarg, &a->dec.limits.max_pixels);
             break;
         case OPT_NO_LIMITS: no_limits = 1; break;
+        case OPT_THREADS: r = cli_parse_int(CMD, "--threads", optarg, 1, 64, &a->threads); break;
+        case OPT_PLUGIN:
+            if (a->plugin_count == 64) return cli_usage(CMD, "at most 64 --plugin files");
+            a->plugins[a->plugin_count++] = optarg;
+            break;
         case 'h': cli_help_convert(stdout); return CLI_EXIT_OK;
         default: return cli_getopt_error(CMD, c, long_options, argv);
         }
@@ -142,11 +169,10 @@ static int parse_args(int argc, char **argv, convert_args *a) {
     int npos = argc - optind;
     if (npos < 2)
         return cli_usage(CMD, npos == 0 ? "missing INPUT and OUTPUT" : "missing OUTPUT");
-    if (npos > 2)
-        return cli_usage(CMD, "expected INPUT and OUTPUT, got %d arguments "
-                         "(one image per convert)", npos);
     a->input = argv[optind];
     a->output = argv[optind + 1];
+    a->ops = argv + optind + 2;
+    a->op_count = npos - 2;
     if (a->input[0] == '\0' || a->output[0] == '\0')
         return cli_usage(CMD, "INPUT and OUTPUT must not be empty");
 
@@ -209,17 +235,38 @@ static zp_status decode_input(const convert_args *a, zp_image *img) {
     return st;
 }
 
-static int run(const convert_args *a) {
+/* Decode, run the operations, encode. `pipe` may be NULL (no operations). */
+static int convert(const convert_args *a, zp_pipeline *pipe) {
     const char *in_name = cli_display_name(a->input, "<stdin>");
     const char *out_name = cli_display_name(a->output, "<stdout>");
     zp_image img;
     memset(&img, 0, sizeof img);
 
-    warn_unused(a);
     zp_clear_error();
     zp_status st = decode_input(a, &img);
+    if (st == ZP_ERR_LIMIT) {
+        /* Say which option lifts the limit that was hit. */
+        fprintf(stderr, "zeropix: %s: %s (%s)\n", in_name, cli_reason(st),
+                strstr(zp_last_error(), "max_pixels") ? "--max-pixels N or --no-limits allows it"
+                                                      : "--no-limits allows it");
+        return CLI_EXIT_FAILED;
+    }
     if (st != ZP_OK)
         return cli_fail(in_name, st);
+
+    /* Operations that fail on this image (a crop outside it) fail the input. */
+    zp_view result;
+    if (pipe) {
+        zp_run_options run_opt = {a->threads, a->dec.limits.max_pixels}; /* same limit */
+        zp_clear_error();
+        if ((st = zp_pipeline_run(pipe, &img.view, &run_opt, &result)) != ZP_OK) {
+            int rc = cli_fail(in_name, st);
+            zp_image_release(&img);
+            return rc;
+        }
+    } else {
+        zp_view_share(&img.view, &result);
+    }
 
     /* img.meta comes with the EXIF orientation reset to 1 when the pixels
      * were turned upright (the library does it), so it is written as is. */
@@ -227,17 +274,41 @@ static int run(const convert_args *a) {
 
     zp_clear_error();
     if (cli_is_dash(a->output)) {
-        st = zp_image_encode_stream(&img.view, meta, stdout, &a->enc);
-        if (st == ZP_OK && fflush(stdout) != 0) {
+        st = zp_image_encode_stream(&result, meta, stdout, &a->enc);
+        if (st != ZP_OK) {
+            cli_fail(out_name, st);
+        } else if (fflush(stdout) != 0) {
             fprintf(stderr, "zeropix: %s: write failed: %s\n", out_name, strerror(errno));
-            zp_image_release(&img);
-            return CLI_EXIT_FAILED;
+            st = ZP_ERR_IO;
         }
-    } else {
-        st = zp_image_encode_file(&img.view, meta, a->output, &a->enc);
+    } else if ((st = zp_image_encode_file(&result, meta, a->output, &a->enc)) != ZP_OK) {
+        cli_fail(out_name, st);
     }
+    zp_view_release(&result);
     zp_image_release(&img);
-    return st == ZP_OK ? CLI_EXIT_OK : cli_fail(out_name, st);
+    return st == ZP_OK ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}
+
+static int run(const convert_args *a) {
+    /* The chain is parsed before anything is read: a mistake in it is a
+     * usage error (exit 2) and costs no decoding. */
+    zp_registry *reg = NULL;
+    zp_pipeline *pipe = NULL;
+    if (a->op_count || a->plugin_count) {
+        if (!(reg = cli_registry(a->plugin_count, a->plugins)))
+            return CLI_EXIT_FAILED;
+        if (a->op_count &&
+            zp_pipeline_parse(reg, a->op_count, (const char *const *)a->ops, &pipe) != ZP_OK) {
+            int rc = cli_usage(CMD, "%s", zp_last_error());
+            zp_registry_free(reg);
+            return rc;
+        }
+    }
+    warn_unused(a);
+    int rc = convert(a, pipe);
+    zp_pipeline_free(pipe);
+    zp_registry_free(reg);
+    return rc;
 }
 
 int cli_cmd_convert(int argc, char **argv) {

@@ -1,5 +1,6 @@
 /* main.c: the zeropix command: dispatch to subcommands, top-level help and
  * version. */
+#include <signal.h>
 #include <string.h>
 #include "cli.h"
 
@@ -19,6 +20,8 @@ typedef struct command {
 static const command commands[] = {
     {"convert", cli_cmd_convert, cli_help_convert,
      "convert one image to JPEG, PNG or PNM, keeping ICC and EXIF"},
+    {"ops", cli_cmd_ops, cli_help_ops,
+     "list the filters for convert, or one filter's parameters"},
     {"info", cli_cmd_info, cli_help_info,
      "show format, size, depth, orientation and metadata (headers only)"},
     {"version", cmd_version, help_version,
@@ -43,6 +46,8 @@ static void help_main(FILE *out) {
           "\n"
           "Examples:\n"
           "  zeropix convert photo.jpg photo.png\n"
+          "  zeropix convert in.jpg out.jpg crop:x=10,y=10,w=200,h=200 blur:sigma=2\n"
+          "  zeropix ops resize\n"
           "  zeropix convert -q 80 --progressive scan.png scan.jpg\n"
           "  zeropix convert --format jpeg - - < in.png > out.jpg\n"
           "  zeropix info --json samples/*.png\n"
@@ -163,7 +168,34 @@ static int unknown_command(const char *name) {
     return CLI_EXIT_USAGE;
 }
 
+/* Interrupted (Ctrl-C, kill, hang-up): remove the temporary file of an
+ * output being written, then die of the same signal as the shell expects. */
+static void on_fatal_signal(int sig) {
+    zp_unlink_partial_outputs();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signal_handlers(void) {
+    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        struct sigaction old;
+        /* A signal ignored by our parent (nohup, a background job's SIGINT)
+         * stays ignored, as the convention is. */
+        if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        sigaction(fatal[i], &sa, NULL);
+    }
+    /* Over the file-size limit: let the write fail with EFBIG, so the
+     * conversion reports it and cleans up, instead of being killed. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 int main(int argc, char **argv) {
+    install_signal_handlers();
     if (argc < 2) {
         fputs("Usage: zeropix COMMAND [OPTIONS] [ARGUMENTS]\n"
               "Run 'zeropix --help' for the list of commands.\n", stderr);

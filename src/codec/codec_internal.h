@@ -17,7 +17,6 @@ typedef struct zp__reader {
     uint8_t        head[16];  /* bytes peeked for format detection, replayed */
     size_t         head_len, head_pos;
     int            io_errno;  /* errno of a failed read, 0 otherwise      */
-    uint64_t       consumed;  /* bytes handed out so far                  */
 } zp__reader;
 
 /* Read up to n bytes; returns how many. Fewer than n means end of data or
@@ -62,7 +61,6 @@ typedef struct zp__writer {
     uint8_t *mem;       /* memory sink: malloc'd block                    */
     size_t   mem_size, mem_cap;
     int      io_errno;  /* sticky: first write error                      */
-    uint64_t written;
 } zp__writer;
 
 /* Append n bytes. ZP_ERR_IO (sticky) on failure. */
@@ -74,17 +72,20 @@ zp_status zp__writer_status(const zp__writer *w);
 
 /* Walks a view row by row as packed rows of `dtype` (converted as by
  * zp_view_copy). Rows that are already packed and of that dtype are lent
- * in place; others are packed into one row of scratch. */
+ * in place; others are packed a block of rows at a time into scratch. */
 typedef struct zp__rowsource {
     zp_view  src;
     zp_dtype dtype;
-    void    *scratch;
-    void    *copy_tmp;  /* zp__copy_rows scratch */
-    zp_view  scratch_view;
+    void    *scratch;      /* a block of packed rows                     */
+    void    *copy_tmp;     /* zp__copy_rows scratch                      */
+    zp_view  scratch_view; /* the block as a view (height = capacity)    */
+    int32_t  block_y;      /* first row held in scratch, -1 for none     */
+    int32_t  block_rows;
 } zp__rowsource;
 
 zp_status zp__rowsource_init(zp__rowsource *rs, const zp_view *src, zp_dtype dtype);
-/* Packed row y; borrowed until the next call. */
+/* Packed row y; borrowed until the next call. Rows are asked for in order
+ * (any order works, in order is fast). */
 const void *zp__rowsource_row(zp__rowsource *rs, int32_t y);
 void zp__rowsource_free(zp__rowsource *rs);
 

@@ -1,6 +1,7 @@
 /* decoder.c: the generic decoder: sources, format detection, limits,
  * orientation as a view, owned buffers and decoding into a caller's view. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "codec_internal.h"
@@ -28,7 +29,6 @@ static zp_status open_common(zp_decoder *d, const zp_decode_options *opt) {
         r->mem_pos = r->head_len;
     } else {
         r->head_len = zp__reader_read(r, r->head, sizeof r->head);
-        r->consumed = 0;
         if (r->io_errno) return zp__reader_short(r, "reading");
     }
     r->head_pos = 0;
@@ -37,11 +37,11 @@ static zp_status open_common(zp_decoder *d, const zp_decode_options *opt) {
     zp_format format = zp_format_detect(r->head, r->head_len);
     d->codec = zp__codec_for(format);
     if (!d->codec) {
-        const uint8_t *h = r->head;
+        char hex[3 * 4 + 1] = "";
+        for (size_t i = 0; i < r->head_len && i < 4; i++)
+            snprintf(hex + 3 * i, sizeof hex - 3 * i, "%s%02x", i ? " " : "", r->head[i]);
         return zp__fail(ZP_ERR_UNKNOWN_FORMAT,
-                        "not a JPEG, PNG or PNM (P5/P6) image (starts with %02x %02x %02x %02x)",
-                        h[0], r->head_len > 1 ? h[1] : 0, r->head_len > 2 ? h[2] : 0,
-                        r->head_len > 3 ? h[3] : 0);
+                        "not a JPEG, PNG or PNM (P5/P6) image (starts with %s)", hex);
     }
     d->stored.orientation = 1;
     zp_status st = d->codec->open(r, &d->opt, &d->stored, &d->meta, &d->state);
@@ -111,6 +111,8 @@ zp_status zp_decoder_open_stream(FILE *stream, const zp_decode_options *opt, zp_
 
 const zp_image_info *zp_decoder_info(const zp_decoder *dec) { return dec ? &dec->info : NULL; }
 
+const zp_metadata *zp_decoder_metadata(const zp_decoder *dec) { return dec ? &dec->meta : NULL; }
+
 /* Decode the stored pixels through `target` (stored orientation). */
 static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
     if (d->failed || d->used)
@@ -139,6 +141,11 @@ static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
     free(sink.scratch);
     zp_view_release(&sink.whole);
     if (st) d->failed = 1;
+    /* Upright pixels: an EXIF still saying "rotate" would make viewers turn
+     * them twice once written out. (Orientation != 1 means the blob parsed,
+     * so the tag can be rewritten.) */
+    if (!st && d->opt.apply_orientation && d->stored.orientation != 1 && d->meta.exif)
+        (void)zp_exif_set_orientation(d->meta.exif, d->meta.exif_size, 1);
     return st;
 }
 
@@ -158,15 +165,6 @@ zp_status zp_decoder_read(zp_decoder *dec, zp_image *out) {
         if (st) {
             zp_view_release(&stored);
             return st;
-        }
-        /* The pixels are upright now: an EXIF still saying "rotate" would
-         * make viewers turn them twice once it is written out. */
-        zp_metadata *m = &dec->meta;
-        if (dec->stored.orientation != 1 && m->exif &&
-            zp_exif_set_orientation(m->exif, m->exif_size, 1) < 0) {
-            free(m->exif);
-            m->exif = NULL;
-            m->exif_size = 0;
         }
     }
     out->view = stored;

@@ -8,24 +8,29 @@
 #include <unistd.h>
 #include "codec_internal.h"
 
+/* Check the view and the options that matter for the chosen format. */
 static zp_status check_options(const zp_view *view, const zp_encode_options *opt,
                                const zp__codec **codec) {
     zp_status st = zp_view_check(view);
     if (st) return st;
-    if (opt->quality < 1 || opt->quality > 100)
-        return zp__fail(ZP_ERR_INVALID_ARG, "JPEG quality %d (1..100)", opt->quality);
-    if (opt->subsampling != 444 && opt->subsampling != 422 && opt->subsampling != 420)
-        return zp__fail(ZP_ERR_INVALID_ARG, "chroma subsampling %d (444, 422 or 420)",
-                        opt->subsampling);
-    if (opt->compression < 0 || opt->compression > 9)
-        return zp__fail(ZP_ERR_INVALID_ARG, "PNG compression %d (0..9)", opt->compression);
-    if (opt->bit_depth != 0 && opt->bit_depth != 8 && opt->bit_depth != 16)
-        return zp__fail(ZP_ERR_INVALID_ARG, "bit depth %d (8 or 16)", opt->bit_depth);
     if (!(*codec = zp__codec_for(opt->format)))
         return zp__fail(ZP_ERR_INVALID_ARG, "no output format given");
+    if (opt->format == ZP_FORMAT_JPEG) {
+        if (opt->quality < 1 || opt->quality > 100)
+            return zp__fail(ZP_ERR_INVALID_ARG, "JPEG quality %d (1..100)", opt->quality);
+        if (opt->subsampling != 444 && opt->subsampling != 422 && opt->subsampling != 420)
+            return zp__fail(ZP_ERR_INVALID_ARG, "chroma subsampling %d (444, 422 or 420)",
+                            opt->subsampling);
+    }
+    if (opt->format == ZP_FORMAT_PNG && (opt->compression < 0 || opt->compression > 9))
+        return zp__fail(ZP_ERR_INVALID_ARG, "PNG compression %d (0..9)", opt->compression);
+    if (opt->format != ZP_FORMAT_JPEG && opt->bit_depth != 0 && opt->bit_depth != 8 &&
+        opt->bit_depth != 16)
+        return zp__fail(ZP_ERR_INVALID_ARG, "bit depth %d (8 or 16)", opt->bit_depth);
     return ZP_OK;
 }
 
+/* Check, then encode. */
 static zp_status encode_to(const zp_view *view, const zp_metadata *meta,
                            const zp_encode_options *opt, zp__writer *w) {
     const zp__codec *codec;
@@ -68,22 +73,47 @@ zp_status zp_image_encode_memory(const zp_view *view, const zp_metadata *meta,
     return ZP_OK;
 }
 
+/* Temporary files being written right now, so that a signal handler can
+ * remove them (zp_unlink_partial_outputs). A slot holds a malloc'd path
+ * while its file exists; the handler only reads the pointers. */
+#define TEMP_SLOTS 256
+static char *_Atomic temp_slots[TEMP_SLOTS];
+
+static int temp_register(char *path) {
+    for (int i = 0; i < TEMP_SLOTS; i++) {
+        char *expected = NULL;
+        if (atomic_compare_exchange_strong(&temp_slots[i], &expected, path)) return i;
+    }
+    return -1; /* more than TEMP_SLOTS at once: still written, just not tracked */
+}
+
+static void temp_unregister(int slot) {
+    if (slot >= 0) atomic_store(&temp_slots[slot], NULL);
+}
+
+void zp_unlink_partial_outputs(void) {
+    for (int i = 0; i < TEMP_SLOTS; i++) {
+        char *path = atomic_load(&temp_slots[i]);
+        if (path) unlink(path); /* async-signal-safe */
+    }
+}
+
 /* A new file next to `path`, created exclusively with mode 0666 less the
- * umask, so the renamed result has ordinary permissions. */
+ * umask, so the renamed result has ordinary permissions. The name is short
+ * (".zeropix-PID-N.tmp") so that any valid output name works. */
 static int create_temp(const char *path, char **temp_path) {
     static atomic_uint counter;
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = path + dir_len;
-    size_t cap = strlen(path) + 64;
+    size_t cap = dir_len + 64;
     char *name = malloc(cap);
     if (!name) {
         errno = ENOMEM;
         return -1;
     }
     for (int attempt = 0; attempt < 100; attempt++) {
-        snprintf(name, cap, "%.*s.%s.zeropix-%ld-%u.tmp", (int)dir_len, path, base,
-                 (long)getpid(), atomic_fetch_add(&counter, 1));
+        snprintf(name, cap, "%.*s.zeropix-%ld-%u.tmp", (int)dir_len, path, (long)getpid(),
+                 atomic_fetch_add(&counter, 1));
         int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             *temp_path = name;
@@ -110,18 +140,20 @@ zp_status zp_image_encode_file(const zp_view *view, const zp_metadata *meta, con
     char *temp = NULL;
     int fd = create_temp(path, &temp);
     if (fd < 0) return zp__fail(ZP_ERR_IO, "cannot create a file next to it: %s", strerror(errno));
+    int slot = temp_register(temp);
     zp__writer w = {.file = fdopen(fd, "wb")};
     if (!w.file) {
         st = zp__fail(ZP_ERR_IO, "cannot open the temporary file: %s", strerror(errno));
         close(fd);
     } else {
-        st = encode_to(view, meta, &o, &w);
+        st = codec->encode(view, o.strip_metadata ? NULL : meta, &o, &w);
         if (!st) st = zp__writer_status(&w);
         if (fclose(w.file) != 0 && !st) st = zp__fail(ZP_ERR_IO, "write error: %s", strerror(errno));
     }
     if (!st && rename(temp, path) != 0)
         st = zp__fail(ZP_ERR_IO, "cannot rename the finished file into place: %s", strerror(errno));
     if (st) unlink(temp);
+    temp_unregister(slot);
     free(temp);
     return st;
 }

@@ -85,6 +85,10 @@ typedef struct jpeg_dec {
     uint32_t max_scans;      /* 0 = no limit */
     int created;             /* jpeg_create_decompress succeeded */
     int truncated;           /* the data ended before EOI */
+    int rows_done;           /* every output row was decoded */
+    int in_scan_data;        /* jpeg_start_decompress returned: rows follow */
+    int eof_pending;         /* data ended inside a single scan: fatal only
+                                if libjpeg then runs out of bits            */
     int cmyk, inverted;      /* 4-component file; samples stored as 255 - ink */
     int failed, done;
     uint8_t *scratch;        /* one CMYK row */
@@ -156,8 +160,29 @@ static void dec_emit_message(j_common_ptr cinfo, int msg_level) {
     if (msg_level >= 0) return; /* trace and advisory messages */
     cinfo->err->num_warnings++;
     switch (cinfo->err->msg_code) {
-    case JWRN_JPEG_EOF:
+    case JWRN_JPEG_EOF: {
+        /* The data ended; the source supplied a fake EOI. In the entropy
+         * data of a single-scan file that is only harmless if libjpeg then
+         * needs no more bits (only the EOI marker was missing, as djpeg
+         * sees it): whether it does shows as JWRN_HIT_MARKER next. Anywhere
+         * else (headers, between the scans of a progressive file, whose
+         * later scans would silently be lost) it is fatal at once. */
+        jpeg_dec *d = cinfo->client_data;
+        j_decompress_ptr c = (j_decompress_ptr)cinfo;
+        if (d->rows_done ||
+            (d->in_scan_data && !c->progressive_mode && c->comps_in_scan == c->num_components)) {
+            d->eof_pending = 1;
+            return;
+        }
         zp__jpeg_bail(cinfo, ZP_ERR_TRUNCATED, "file ends early (truncated)");
+    }
+    case JWRN_HIT_MARKER: /* libjpeg needed bits past a marker */
+        if (((jpeg_dec *)cinfo->client_data)->eof_pending)
+            zp__jpeg_bail(cinfo, ZP_ERR_TRUNCATED, "file ends early (truncated)");
+        zp__jpeg_message(cinfo, msg);
+        zp__jpeg_bail(cinfo, ZP_ERR_CORRUPT, "%s", msg);
+    case JWRN_EXTRANEOUS_DATA: /* junk bytes before a marker, common in camera
+                                  files: libjpeg skips them and loses nothing */
     case JWRN_BOGUS_ICC:    /* jpeg_read_icc_profile drops the profile       */
     case JWRN_JFIF_MAJOR:   /* an unknown JFIF version: advisory             */
     case JWRN_ADOBE_XFORM:  /* unknown Adobe transform: libjpeg assumes YCC  */
@@ -295,6 +320,13 @@ static zp_status open_header(jpeg_dec *d, const zp_decode_options *opt, zp_image
     c->do_fancy_upsampling = TRUE;
     cap_memory(d);
     read_metadata(d, opt, info, meta);
+    if (d->cmyk && meta && meta->icc) {
+        /* A CMYK profile does not describe the RGB pixels we produce: it is
+         * not carried to the output (info.icc_size still tells it was there). */
+        free(meta->icc);
+        meta->icc = NULL;
+        meta->icc_size = 0;
+    }
     return ZP_OK;
 }
 
@@ -356,6 +388,7 @@ static void cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t width, int inv
 static void decode_rows(jpeg_dec *d, zp__rowsink *sink) {
     j_decompress_ptr c = &d->cinfo;
     (void)jpeg_start_decompress(c);
+    d->in_scan_data = 1;
     int want = d->cmyk ? 4 : (c->out_color_space == JCS_GRAYSCALE ? 1 : 3);
     if (c->output_components != want || c->output_width != (JDIMENSION)sink->width ||
         c->output_height != (JDIMENSION)sink->height || sink->channels != (d->cmyk ? 3 : want))
@@ -386,6 +419,7 @@ static void decode_rows(jpeg_dec *d, zp__rowsink *sink) {
         /* Our source never suspends, so no progress means a libjpeg bug. */
         if (n == 0) zp__jpeg_bail((j_common_ptr)c, ZP_ERR_CORRUPT, "no rows decoded at row %d", y);
     }
+    d->rows_done = 1;
     (void)jpeg_finish_decompress(c);
 }
 

@@ -162,7 +162,7 @@ static zp_status take_metadata(png_state *s, zp_image_info *info) {
 static zp_status open_header(png_state *s, const zp_decode_options *opt, zp_image_info *info) {
     png_uint_32 width, height;
     int bit_depth, color_type, interlace, channels, has_trns;
-    size_t itemsize, expect_rowbytes;
+
     zp_status st;
 
     if (setjmp(png_jmpbuf(s->png)))
@@ -218,20 +218,9 @@ static zp_status open_header(png_state *s, const zp_decode_options *opt, zp_imag
     }
     s->interlaced = interlace != PNG_INTERLACE_NONE;
     s->passes = png_set_interlace_handling(s->png);
-    /* Allocates libpng's row buffers: after the dimension check. */
-    png_read_update_info(s->png, s->info);
-
-    /* libpng must agree with the layout we announce, or rows would not
-     * fit the sink. */
-    itemsize = s->dtype == ZP_U16 ? 2 : 1;
-    if (png_get_channels(s->png, s->info) != channels ||
-        png_get_bit_depth(s->png, s->info) != itemsize * 8 ||
-        zp__mul_size((size_t)width * (size_t)channels, itemsize, &expect_rowbytes) ||
-        png_get_rowbytes(s->png, s->info) != expect_rowbytes)
-        return zp__fail(ZP_ERR_CORRUPT, "PNG: unexpected row layout (%d channels, %d bit)",
-                        (int)png_get_channels(s->png, s->info),
-                        (int)png_get_bit_depth(s->png, s->info));
-
+    /* png_read_update_info() allocates row buffers that scale with the
+     * width: it runs in read(), so that opening (and `zeropix info`) stays
+     * header-only whatever the header says. */
     s->width = (int32_t)width;
     s->height = (int32_t)height;
     s->channels = channels;
@@ -281,6 +270,23 @@ static zp_status png_open(zp__reader *r, const zp_decode_options *opt, zp_image_
     if (st)
         s->failed = 1;
     return st;
+}
+
+/* Apply the transformations and check that libpng agrees with the layout
+ * announced at open, or rows would not fit the sink. */
+static zp_status start_rows(png_state *s) {
+    size_t itemsize = s->dtype == ZP_U16 ? 2 : 1, expect_rowbytes;
+    if (setjmp(png_jmpbuf(s->png)))
+        return libpng_failure(s);
+    png_read_update_info(s->png, s->info);
+    if (png_get_channels(s->png, s->info) != s->channels ||
+        png_get_bit_depth(s->png, s->info) != itemsize * 8 ||
+        zp__mul_size((size_t)s->width * (size_t)s->channels, itemsize, &expect_rowbytes) ||
+        png_get_rowbytes(s->png, s->info) != expect_rowbytes)
+        return zp__fail(ZP_ERR_CORRUPT, "PNG: unexpected row layout (%d channels, %d bit)",
+                        (int)png_get_channels(s->png, s->info),
+                        (int)png_get_bit_depth(s->png, s->info));
+    return ZP_OK;
 }
 
 /* Rows in file order, one at a time, straight into the sink. */
@@ -333,17 +339,24 @@ static zp_status png_read(void *state, zp__rowsink *sink) {
                         (int)sink->channels, zp_dtype_name(sink->dtype), (int)s->width,
                         (int)s->height, (int)s->channels, zp_dtype_name(s->dtype));
 
-    st = s->interlaced ? read_interlaced(s, sink) : read_sequential(s, sink);
+    st = start_rows(s);
+    if (!st)
+        st = s->interlaced ? read_interlaced(s, sink) : read_sequential(s, sink);
     if (st) {
         s->failed = 1;
         return st;
     }
-    /* An eXIf after the image data is only seen now: it joins meta, but the
-     * orientation was already reported from the header (as 1). */
+    /* An eXIf after the image data is only seen now, when the orientation
+     * was already decided (1) from the header: its tag is reset to 1, so
+     * that the output, which writes EXIF before the pixels, displays as
+     * zeropix decoded it. */
     if (s->read_metadata && !s->meta->exif &&
-        png_get_eXIf_1(s->png, s->info, &exif_size, &exif) && exif && exif_size)
-        return copy_blob(exif, exif_size, &s->meta->exif, &s->meta->exif_size);
-    return ZP_OK;
+        png_get_eXIf_1(s->png, s->info, &exif_size, &exif) && exif && exif_size) {
+        st = copy_blob(exif, exif_size, &s->meta->exif, &s->meta->exif_size);
+        if (!st)
+            (void)zp_exif_set_orientation(s->meta->exif, s->meta->exif_size, 1);
+    }
+    return st;
 }
 
 static void png_close(void *state) {

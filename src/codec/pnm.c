@@ -72,32 +72,41 @@ static zp_status pnm_open(zp__reader *r, const zp_decode_options *opt, zp_image_
     info->bit_depth = s->bytes * 8;
     info->dtype = s->bytes == 2 && opt->keep_16bit ? ZP_U16 : ZP_U8;
     s->raw_size = (size_t)w * (size_t)info->channels * (size_t)s->bytes; /* < 2^34 */
-    if (!(s->raw = malloc(s->raw_size))) return zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
-    return ZP_OK;
+    return ZP_OK; /* the row buffer is allocated by read: opening stays header-only */
 }
 
-/* Scale stored samples (0..maxval) to the full range of the output dtype. */
+/* Scale stored samples (0..maxval) to the full range of the output dtype;
+ * out-of-range samples are clamped to maxval. */
 static void unpack_row(const pnm_state *s, const uint8_t *raw, void *out, zp_dtype dtype, size_t n) {
     const uint32_t full = dtype == ZP_U16 ? 65535u : 255u, m = s->maxval;
     for (size_t i = 0; i < n; i++) {
         uint32_t v = s->bytes == 2 ? (uint32_t)raw[2 * i] << 8 | raw[2 * i + 1] : raw[i];
-        if (v > m) v = m; /* out-of-range samples are clamped */
-        if (m != full) v = (uint32_t)(((uint64_t)v * full + m / 2) / m);
+        v = v > m ? m : v;
+        v = (uint32_t)(((uint64_t)v * full + m / 2) / m); /* identity when m == full */
         if (dtype == ZP_U16) ((uint16_t *)out)[i] = (uint16_t)v;
         else ((uint8_t *)out)[i] = (uint8_t)v;
     }
+}
+
+/* The common 16-bit case (maxval 65535, kept as u16): only a byte swap. */
+static void swap_row16(const uint8_t *raw, uint16_t *out, size_t n) {
+    for (size_t i = 0; i < n; i++) out[i] = (uint16_t)(raw[2 * i] << 8 | raw[2 * i + 1]);
 }
 
 static zp_status pnm_read(void *state, zp__rowsink *sink) {
     pnm_state *s = state;
     const size_t n = (size_t)sink->width * (size_t)sink->channels;
     const int in_place = s->bytes == 1 && s->maxval == 255; /* the common case */
+    const int swap_only = s->maxval == 65535 && sink->dtype == ZP_U16;
+    if (!in_place && !(s->raw = malloc(s->raw_size)))
+        return zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
     for (int32_t y = 0; y < sink->height; y++) {
         uint8_t *row = zp__rowsink_row(sink, y);
         uint8_t *raw = in_place ? row : s->raw;
         if (zp__reader_read(s->r, raw, s->raw_size) != s->raw_size)
             return zp__reader_short(s->r, "PNM pixels");
-        if (!in_place) unpack_row(s, raw, row, sink->dtype, n);
+        if (swap_only) swap_row16(raw, (uint16_t *)row, n);
+        else if (!in_place) unpack_row(s, raw, row, sink->dtype, n);
         zp__rowsink_commit(sink, y);
     }
     return ZP_OK;

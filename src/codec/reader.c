@@ -26,7 +26,6 @@ size_t zp__reader_read(zp__reader *r, void *buf, size_t n) {
             if (got < n && ferror(r->file) && !r->io_errno) r->io_errno = errno ? errno : EIO;
         }
     }
-    r->consumed += got;
     return got;
 }
 
@@ -38,7 +37,6 @@ int zp__reader_borrow_rest(zp__reader *r, const uint8_t **data, size_t *size) {
     *size = r->mem_size - start;
     r->head_pos = r->head_len;
     r->mem_pos = r->mem_size;
-    r->consumed += *size;
     return 1;
 }
 

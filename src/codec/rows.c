@@ -44,15 +44,26 @@ zp_status zp__rowsink_whole_done(zp__rowsink *s) {
     return st;
 }
 
+/* Non-packed sources are packed ROWSOURCE_BLOCK rows at a time, so that a
+ * transposed view is gathered in cache-friendly blocks (zp__copy_rows). */
+#define ROWSOURCE_BLOCK 64
+
 zp_status zp__rowsource_init(zp__rowsource *rs, const zp_view *src, zp_dtype dtype) {
     memset(rs, 0, sizeof *rs);
     rs->src = *src;
     rs->dtype = dtype;
+    rs->block_y = -1;
     if (zp_view_rows_packed(src) && src->dtype == dtype) return ZP_OK;
-    size_t bytes = ZP__ALIGN16((size_t)src->width * (size_t)src->channels * zp_dtype_size(dtype));
-    rs->scratch_view = packed_row_view(NULL, src->width, src->channels, dtype);
-    size_t tmp = zp__copy_scratch_size(src, &rs->scratch_view);
-    if (!(rs->scratch = malloc(bytes + tmp))) return zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
+    int32_t rows = src->height < ROWSOURCE_BLOCK ? src->height : ROWSOURCE_BLOCK;
+    size_t row_bytes = (size_t)src->width * (size_t)src->channels * zp_dtype_size(dtype);
+    size_t bytes = ZP__ALIGN16(row_bytes * (size_t)rows);
+    rs->scratch_view = (zp_view){NULL, src->width, rows, src->channels, dtype, (ptrdiff_t)row_bytes,
+                                 (ptrdiff_t)(row_bytes / (size_t)src->width),
+                                 (ptrdiff_t)zp_dtype_size(dtype), 0, NULL};
+    zp_view block = *src;
+    block.height = rows;
+    size_t tmp = zp__copy_scratch_size(&block, &rs->scratch_view);
+    if (!(rs->scratch = malloc(bytes + tmp))) return zp__fail(ZP_ERR_NOMEM, "out of memory for rows");
     rs->scratch_view.data = rs->scratch;
     rs->copy_tmp = (char *)rs->scratch + bytes;
     return ZP_OK;
@@ -60,12 +71,18 @@ zp_status zp__rowsource_init(zp__rowsource *rs, const zp_view *src, zp_dtype dty
 
 const void *zp__rowsource_row(zp__rowsource *rs, int32_t y) {
     if (!rs->scratch) return zp_view_pixel(&rs->src, 0, y);
-    zp_view row = rs->src;
-    row.data = zp_view_pixel(&rs->src, 0, y);
-    row.height = 1;
-    row.owner = NULL;
-    zp__copy_rows(&row, &rs->scratch_view, rs->copy_tmp);
-    return rs->scratch;
+    const int32_t cap = rs->scratch_view.height;
+    if (rs->block_y < 0 || y < rs->block_y || y >= rs->block_y + rs->block_rows) {
+        zp_view block = rs->src, dst = rs->scratch_view;
+        block.data = zp_view_pixel(&rs->src, 0, y);
+        block.height = rs->src.height - y < cap ? rs->src.height - y : cap;
+        block.owner = NULL;
+        dst.height = block.height;
+        zp__copy_rows(&block, &dst, rs->copy_tmp);
+        rs->block_y = y;
+        rs->block_rows = block.height;
+    }
+    return (const char *)rs->scratch + (size_t)(y - rs->block_y) * (size_t)rs->scratch_view.stride_y;
 }
 
 void zp__rowsource_free(zp__rowsource *rs) {

@@ -23,9 +23,7 @@ zp_status zp__writer_write(zp__writer *w, const void *data, size_t n) {
         memcpy(w->mem + w->mem_size, data, n);
         w->mem_size += n;
     }
-    if (w->io_errno) return zp__writer_status(w);
-    w->written += n;
-    return ZP_OK;
+    return w->io_errno ? zp__writer_status(w) : ZP_OK;
 }
 
 zp_status zp__writer_status(const zp__writer *w) {

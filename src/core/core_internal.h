@@ -45,4 +45,8 @@ void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch);
 /* Convert n samples between dtypes (same rules as zp_view_copy). */
 void zp__convert_samples(const void *src, zp_dtype sdt, void *dst, zp_dtype ddt, size_t n);
 
+/* Levenshtein distance of two short strings ((size_t)-1 past 64 chars),
+ * for "did you mean" suggestions. */
+size_t zp__edit_distance(const char *a, const char *b);
+
 #endif

@@ -1,4 +1,5 @@
 /* status.c: status texts and the per-thread error message. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <jpeglib.h>
@@ -48,12 +49,16 @@ zp_status zp__fail(zp_status status, const char *fmt, ...) {
 #  define ZP__JPEG_NAME "libjpeg API " ZP__XSTR(JPEG_LIB_VERSION)
 #endif
 
-const char *zp_version_string(void) {
+static char version_text[128];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void make_version_text(void) {
     /* libjpeg-turbo as compiled against; libpng as loaded at run time. */
-    static char text[128];
-    if (!text[0])
-        snprintf(text, sizeof text, "zeropix %d.%d.%d (%s, libpng %s)", ZEROPIX_VERSION_MAJOR,
-                 ZEROPIX_VERSION_MINOR, ZEROPIX_VERSION_PATCH, ZP__JPEG_NAME,
-                 png_get_libpng_ver(NULL));
-    return text;
+    snprintf(version_text, sizeof version_text, "zeropix %s (%s, libpng %s)", ZEROPIX_VERSION_TEXT,
+             ZP__JPEG_NAME, png_get_libpng_ver(NULL));
+}
+
+const char *zp_version_string(void) {
+    pthread_once(&version_once, make_version_text);
+    return version_text;
 }

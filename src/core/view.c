@@ -46,6 +46,12 @@ zp_status zp_view_check(const zp_view *v) {
         return zp__fail(ZP_ERR_INVALID_ARG, "view has %d channels (1..4)", (int)v->channels);
     if (!zp_dtype_size(v->dtype))
         return zp__fail(ZP_ERR_INVALID_ARG, "view has unknown dtype %d", (int)v->dtype);
+    /* Samples are read through typed pointers: keep them aligned. */
+    const ptrdiff_t item = (ptrdiff_t)zp_dtype_size(v->dtype);
+    if ((uintptr_t)v->data % (uintptr_t)item || v->stride_y % item || v->stride_x % item ||
+        v->stride_c % item)
+        return zp__fail(ZP_ERR_INVALID_ARG, "%s view is not aligned to %d bytes (data or strides)",
+                        zp_dtype_name(v->dtype), (int)item);
     ptrdiff_t lo, hi;
     if (view_extent(v, &lo, &hi)) return zp__fail(ZP_ERR_OVERFLOW, "view strides overflow");
     if (v->owner) {
@@ -53,8 +59,8 @@ zp_status zp_view_check(const zp_view *v) {
         uintptr_t start = (uintptr_t)v->data;
         uintptr_t size = zp_buffer_size(v->owner);
         /* base <= start + lo and start + hi < base + size, without wrapping */
-        uintptr_t off = start - base;
-        if (start < base || off < (uintptr_t)-lo || (uintptr_t)hi >= size ||
+        uintptr_t off = start - base, below = (uintptr_t)0 - (uintptr_t)lo;
+        if (start < base || off < below || (uintptr_t)hi >= size ||
             off >= size - (uintptr_t)hi)
             return zp__fail(ZP_ERR_OUT_OF_BOUNDS, "view reaches outside its buffer");
     }
@@ -118,8 +124,11 @@ static zp_status finish(const zp_view *src, zp_view r, zp_view *out) {
     return ZP_OK;
 }
 
+/* On failure `out` is zeroed (unless it is `src`, which stays as it was),
+ * so releasing it in cleanup code is always safe. */
 #define BEGIN_OP(src, out)                                                   \
     if (!(src) || !(out)) return zp__fail(ZP_ERR_INVALID_ARG, "NULL view");  \
+    if ((out) != (src)) memset((out), 0, sizeof *(out));                     \
     zp_status st_ = zp_view_check(src);                                      \
     if (st_) return st_;                                                     \
     zp_view r = *(src)
@@ -171,7 +180,10 @@ zp_status zp_view_transpose(const zp_view *src, zp_view *out) {
 
 zp_status zp_view_rotate(const zp_view *src, int degrees, zp_view *out) {
     int d = ((degrees % 360) + 360) % 360;
-    if (degrees % 90) return zp__fail(ZP_ERR_INVALID_ARG, "rotation of %d degrees (multiples of 90)", degrees);
+    if (degrees % 90) {
+        if (out && out != src) memset(out, 0, sizeof *out);
+        return zp__fail(ZP_ERR_INVALID_ARG, "rotation of %d degrees (multiples of 90)", degrees);
+    }
     /* 90 clockwise = transpose then flip X; 270 = transpose then flip Y. */
     static const int orientation_of[4] = {1, 6, 3, 8};
     return zp_view_orient(src, orientation_of[d / 90], out);
@@ -179,11 +191,12 @@ zp_status zp_view_rotate(const zp_view *src, int degrees, zp_view *out) {
 
 zp_status zp_view_channels(const zp_view *src, int first, int count, int step, zp_view *out) {
     BEGIN_OP(src, out);
-    int last = first + (count - 1) * step;
-    if (count < 1 || count > ZP_MAX_CHANNELS || first < 0 || first >= src->channels ||
-        last < 0 || last >= src->channels)
-        return zp__fail(ZP_ERR_OUT_OF_BOUNDS, "channels %d..%d step %d of a %d-channel image",
-                        first, last, step, (int)src->channels);
+    if (count < 1 || count > ZP_MAX_CHANNELS)
+        return zp__fail(ZP_ERR_OUT_OF_BOUNDS, "%d channels (1..4)", count);
+    int64_t last = (int64_t)first + (int64_t)(count - 1) * step;
+    if (first < 0 || first >= src->channels || last < 0 || last >= src->channels)
+        return zp__fail(ZP_ERR_OUT_OF_BOUNDS, "channels %d..%lld step %d of a %d-channel image",
+                        first, (long long)last, step, (int)src->channels);
     r.data = (char *)r.data + (ptrdiff_t)first * src->stride_c;
     r.channels = count;
     if (count > 1) r.stride_c = src->stride_c * step;
@@ -192,7 +205,12 @@ zp_status zp_view_channels(const zp_view *src, int first, int count, int step, z
 }
 
 zp_status zp_view_channel_order(const zp_view *src, const int *order, int count, zp_view *out) {
-    if (!order || count < 1) return zp__fail(ZP_ERR_INVALID_ARG, "empty channel list");
+    if (out && out != src) memset(out, 0, sizeof *out);
+    if (!order || count < 1 || count > ZP_MAX_CHANNELS)
+        return zp__fail(ZP_ERR_INVALID_ARG, "a channel list of %d entries (1..4)", count);
+    for (int i = 0; i < count; i++)
+        if (order[i] < 0 || order[i] >= ZP_MAX_CHANNELS)
+            return zp__fail(ZP_ERR_OUT_OF_BOUNDS, "channel %d (0..3)", order[i]);
     int step = count > 1 ? order[1] - order[0] : 1;
     for (int i = 2; i < count; i++)
         if (order[i] - order[i - 1] != step)
@@ -219,9 +237,9 @@ zp_status zp_view_orient(const zp_view *src, int orientation, zp_view *out) {
     static const struct { int transpose, flip; } t[9] = {
         {0, 0}, {0, 0}, {0, ZP_FLIP_X}, {0, ZP_FLIP_X | ZP_FLIP_Y}, {0, ZP_FLIP_Y},
         {1, 0}, {1, ZP_FLIP_X}, {1, ZP_FLIP_X | ZP_FLIP_Y}, {1, ZP_FLIP_Y}};
+    BEGIN_OP(src, out);
     if (orientation < 1 || orientation > 8)
         return zp__fail(ZP_ERR_INVALID_ARG, "EXIF orientation %d (1..8)", orientation);
-    BEGIN_OP(src, out);
     if (t[orientation].transpose) swap_axes(&r);
     flip_axes(&r, t[orientation].flip);
     return finish(src, r, out);

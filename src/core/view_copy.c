@@ -58,9 +58,57 @@ static void scatter_row(const zp_view *v, int32_t y, const void *packed) {
     }
 }
 
+/* Views whose pixels along a row lie further apart than its rows (a
+ * transposed view: a row is a column of the buffer) are gathered in blocks
+ * of rows, walking x in the outer loop, so each cache line of the buffer
+ * is loaded once per block instead of once per row. */
+#define BLOCK_ROWS 64
+
+static int column_major(const zp_view *v) {
+    ptrdiff_t sx = v->stride_x < 0 ? -v->stride_x : v->stride_x;
+    ptrdiff_t sy = v->stride_y < 0 ? -v->stride_y : v->stride_y;
+    return v->height > 1 && sx > sy;
+}
+
+/* Rows y0..y0+n-1 of v into n packed rows of `row_samples` samples each.
+ * Pixels whose channels are adjacent (stride_c == itemsize, the usual
+ * case) move as one constant-size block, which the compiler turns into a
+ * load and a store. */
+#define GATHER_PIXELS(K)                                                      \
+    for (int32_t x = 0; x < w; x++)                                           \
+        for (int32_t r = 0; r < n; r++)                                       \
+            memcpy(out + (size_t)r * row_bytes + (size_t)x * (K), base + r * sy + x * sx, (K))
+
+static void gather_block(const zp_view *v, int32_t y0, int32_t n, void *packed, size_t row_samples) {
+    const int32_t w = v->width, ch = v->channels;
+    const ptrdiff_t sx = v->stride_x, sy = v->stride_y, sc = v->stride_c;
+    const size_t item = zp_dtype_size(v->dtype), row_bytes = row_samples * item;
+    const char *base = zp_view_pixel(v, 0, y0);
+    char *out = packed;
+    if (sc == (ptrdiff_t)item || ch == 1) {
+        switch (item * (size_t)ch) {
+        case 1: GATHER_PIXELS(1); return;
+        case 2: GATHER_PIXELS(2); return;
+        case 3: GATHER_PIXELS(3); return;
+        case 4: GATHER_PIXELS(4); return;
+        case 6: GATHER_PIXELS(6); return;
+        case 8: GATHER_PIXELS(8); return;
+        case 12: GATHER_PIXELS(12); return;
+        case 16: GATHER_PIXELS(16); return;
+        default: break;
+        }
+    }
+    for (int32_t x = 0; x < w; x++) /* any channel stride */
+        for (int32_t r = 0; r < n; r++)
+            for (int32_t c = 0; c < ch; c++)
+                memcpy(out + (size_t)r * row_bytes + ((size_t)x * ch + c) * item,
+                       base + r * sy + x * sx + c * sc, item);
+}
+
 size_t zp__copy_scratch_size(const zp_view *src, const zp_view *dst) {
     size_t n = (size_t)src->width * (size_t)src->channels;
-    return (zp_view_rows_packed(src) ? 0 : ZP__ALIGN16(n * zp_dtype_size(src->dtype))) +
+    size_t src_rows = column_major(src) ? BLOCK_ROWS : 1;
+    return (zp_view_rows_packed(src) ? 0 : ZP__ALIGN16(src_rows * n * zp_dtype_size(src->dtype))) +
            (zp_view_rows_packed(dst) ? 0 : n * zp_dtype_size(dst->dtype));
 }
 
@@ -77,15 +125,25 @@ void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch) {
             memcpy(zp_view_pixel(dst, 0, y), zp_view_pixel(src, 0, y), row);
         return;
     }
-    /* General path: pack, convert, unpack, one row at a time. */
+    /* General path: pack (a block of rows at a time for column-major
+     * sources), convert, unpack. */
+    const int32_t block = !src_packed && column_major(src) ? BLOCK_ROWS : 1;
+    const size_t src_row_bytes = n * zp_dtype_size(src->dtype);
     char *a = scratch;
-    char *b = src_packed ? a : a + ZP__ALIGN16(n * zp_dtype_size(src->dtype));
-    for (int32_t y = 0; y < src->height; y++) {
-        const void *s = src_packed ? zp_view_pixel(src, 0, y) : a;
-        void *d = dst_packed ? zp_view_pixel(dst, 0, y) : b;
-        if (!src_packed) gather_row(src, y, a);
-        zp__convert_samples(s, src->dtype, d, dst->dtype, n);
-        if (!dst_packed) scatter_row(dst, y, b);
+    char *b = src_packed ? a : a + ZP__ALIGN16((size_t)block * src_row_bytes);
+    for (int32_t y0 = 0; y0 < src->height; y0 += block) {
+        int32_t rows = src->height - y0 < block ? src->height - y0 : block;
+        if (!src_packed) {
+            if (block > 1) gather_block(src, y0, rows, a, n);
+            else gather_row(src, y0, a);
+        }
+        for (int32_t r = 0; r < rows; r++) {
+            const int32_t y = y0 + r;
+            const void *s = src_packed ? zp_view_pixel(src, 0, y) : a + (size_t)r * src_row_bytes;
+            void *d = dst_packed ? zp_view_pixel(dst, 0, y) : b;
+            zp__convert_samples(s, src->dtype, d, dst->dtype, n);
+            if (!dst_packed) scatter_row(dst, y, b);
+        }
     }
 }
 

@@ -50,6 +50,28 @@ for target in new.png keep.png new.jpg keep.jpg; do
     expect_clean "keep.jpg keep.png"
 done
 
+# killed mid-write (Ctrl-C, kill, hang-up): the temporary file is removed
+# and the existing output is untouched. The input is 36 MB of noise, which
+# takes seconds to deflate at level 9, so the signal lands mid-write.
+{ printf 'P6\n4000 3000\n255\n'; head -c 36000000 /dev/urandom; } > "$WORK/noise.ppm"
+# (SIGINT is not sent here: a shell starts background jobs with SIGINT
+# ignored, and zeropix keeps an inherited "ignore", as programs should.)
+for sig in TERM HUP; do
+    "$ZP" convert --compression 9 "$WORK/noise.ppm" "$OUT/keep.png" 2>"$WORK/err" &
+    pid=$!
+    # wait until the temporary file exists, then signal
+    for _ in $(seq 1 200); do
+        ls -A "$OUT" | grep -q '^\.zeropix-' && break
+        sleep 0.02
+    done
+    ls -A "$OUT" | grep -q '^\.zeropix-' || fail "SIG$sig: no temporary file appeared to interrupt"
+    kill -s "$sig" "$pid"
+    wait "$pid"; rc=$?
+    [ "$rc" -gt 128 ] || fail "SIG$sig: exit $rc, expected death by the signal"
+    expect_clean "keep.jpg keep.png"
+done
+rm -f "$WORK/noise.ppm"
+
 # and the same conversions succeed without the limit, replacing keep.*
 expect_rc 0 "$ZP" convert "$SAMPLES/photo.jpg" "$OUT/keep.png"
 expect_rc 0 "$ZP" convert "$SAMPLES/photo.jpg" "$OUT/keep.jpg"

@@ -1,0 +1,107 @@
+/* zeropix/pipeline.h: filter registries (built-ins and plugins), operation
+ * chains ("crop:x=10,y=10,w=200,h=200 blur:sigma=2") and their execution. */
+#ifndef ZEROPIX_PIPELINE_H
+#define ZEROPIX_PIPELINE_H
+
+#include "codec.h"
+#include "plugin.h"
+#include "view.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Registry: the filters a pipeline can name ------------------------------ */
+
+typedef struct zp_registry zp_registry;
+
+/* Called with each warning (a plugin that could not be loaded, a duplicate
+ * filter name), already phrased with the path and the reason. */
+typedef void (*zp_warn_fn)(void *user, const char *message);
+
+/* A registry holding the built-in filters. `warn` may be NULL (warnings
+ * are then written to stderr). Free with zp_registry_free(). */
+ZP_API ZP_NODISCARD zp_status zp_registry_new(zp_warn_fn warn, void *user, zp_registry **out);
+ZP_API void zp_registry_free(zp_registry *reg);
+
+/* Load one plugin file. A file that is not a plugin, has no entry symbol,
+ * a different ABI major, a malformed descriptor, or filters whose names are
+ * taken gives a warning (path and reason) and a non-OK status; the registry
+ * stays usable and nothing crashes. Filters it adds after a duplicate are
+ * still added. */
+ZP_API zp_status zp_registry_load_plugin(zp_registry *reg, const char *path);
+
+/* Load every "*.so" (".dylib", ".dll") in a folder, in name order. A missing
+ * folder is silently skipped; a bad file is warned about and skipped.
+ * Returns the number of plugins loaded. */
+ZP_API int zp_registry_load_dir(zp_registry *reg, const char *dir);
+
+/* The default search: the install's plugin folder, named by the ABI major
+ * (<libdir>/zeropix/plugins-1), then each folder of the colon-separated
+ * ZEROPIX_PLUGIN_PATH environment variable. Returns plugins loaded. */
+ZP_API int zp_registry_load_default(zp_registry *reg);
+
+/* The install's plugin folder (static text). */
+ZP_API const char *zp_plugin_dir(void);
+
+/* Filters in registration order; borrowed, valid while the registry lives. */
+ZP_API size_t zp_registry_count(const zp_registry *reg);
+ZP_API const zp_filter *zp_registry_filter(const zp_registry *reg, size_t index);
+/* Where the filter came from: "built-in" or the plugin file's path. */
+ZP_API const char *zp_registry_origin(const zp_registry *reg, size_t index);
+/* By name, or NULL. */
+ZP_API const zp_filter *zp_registry_find(const zp_registry *reg, const char *name);
+/* The registered filter name closest to `name` (edit distance), or NULL
+ * when none is close: for "did you mean" messages. */
+ZP_API const char *zp_registry_suggest(const zp_registry *reg, const char *name);
+
+/* ---- Pipelines ------------------------------------------------------------------
+ * Syntax of one operation:  NAME[:PARAM=VALUE[,PARAM=VALUE]...]
+ *   - PARAM may be left out for the first parameters, in table order:
+ *     "rotate:90" is "rotate:angle=90", "resize:800" is "resize:width=800".
+ *   - NUMBERS values separate their items with spaces or ';':
+ *     "convolve:kernel=1;2;1;2;4;2;1;2;1,scale=0.0625".
+ *   - Booleans: 1/0, true/false, yes/no, on/off.
+ * A chain is several operations, as separate strings or separated by
+ * whitespace in one string. */
+
+typedef struct zp_pipeline zp_pipeline;
+
+/* Parse `count` operations against the registry (which must outlive the
+ * pipeline). Errors name the operation and the bad parameter, with a
+ * suggestion ("operation 2 'blurr': unknown filter (did you mean 'blur'?)").
+ * A chain longer than ZP_MAX_OPERATIONS is refused. */
+#define ZP_MAX_OPERATIONS 256
+ZP_API ZP_NODISCARD zp_status zp_pipeline_parse(const zp_registry *reg, int count,
+                                                const char *const *ops, zp_pipeline **out);
+/* The same from one string of whitespace-separated operations. */
+ZP_API ZP_NODISCARD zp_status zp_pipeline_parse_string(const zp_registry *reg, const char *chain,
+                                                       zp_pipeline **out);
+ZP_API void zp_pipeline_free(zp_pipeline *p);
+ZP_API size_t zp_pipeline_length(const zp_pipeline *p);
+
+typedef struct zp_run_options {
+    int      threads;    /* worker threads for pixel stages; 0 = number of
+                            cores                                          */
+    uint64_t max_pixels; /* no stage may make an image of more pixels; 0 =
+                            no limit. zp_run_options_init() sets
+                            ZP_DEFAULT_MAX_PIXELS (and a NULL options
+                            pointer means the same)                        */
+} zp_run_options;
+
+/* threads 0 (one per core), max_pixels ZP_DEFAULT_MAX_PIXELS. */
+ZP_API void zp_run_options_init(zp_run_options *opt);
+
+/* Run the chain on `input` (not modified; any strides) and give `output`
+ * its own reference to the result. View-only stages fold into views of the
+ * input (no pixel touched); pixel stages write into buffers the pipeline
+ * allocates (64-byte aligned rows), reusing them between stages. The same
+ * pipeline may be run again on other images, but not concurrently. The
+ * result is the same, byte for byte, for any thread count. */
+ZP_API ZP_NODISCARD zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input,
+                                              const zp_run_options *opt, zp_view *output);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
