@@ -41,7 +41,10 @@ ZP_API int zp_registry_load_dir(zp_registry *reg, const char *dir);
  * ZEROPIX_PLUGIN_PATH environment variable. Returns plugins loaded. */
 ZP_API int zp_registry_load_default(zp_registry *reg);
 
-/* The install's plugin folder (static text). */
+/* The install's plugin folder (static text): found at run time relative to
+ * the zeropix program or library (so a relocated install or one made with
+ * `cmake --install --prefix` finds its own), else the folder the build was
+ * configured with. */
 ZP_API const char *zp_plugin_dir(void);
 
 /* Filters in registration order; borrowed, valid while the registry lives. */

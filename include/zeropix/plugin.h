@@ -36,9 +36,10 @@
  *              worker threads, on disjoint output rectangles. `state` is
  *              shared and must be treated as read-only; scratch memory is
  *              the filter's to allocate and free within the call.
- *   done()     optional, once per image after the last map/process (also
- *              after a failed plan that set plan->state), same thread as
- *              plan(): frees plan->state.
+ *   done()     optional, once per image after plan(), whatever happened
+ *              (also after a failed plan, or when map/process were never
+ *              called), same thread as plan(): frees plan->state, which
+ *              may be NULL.
  *
  * Every pointer the host passes is borrowed for the duration of the call.
  * Every pointer in the descriptors the plugin returns (names, tables,
@@ -115,7 +116,8 @@ typedef struct zp_param_def {
     const char   *name;     /* [a-z0-9_]+, stable: scripts depend on it    */
     zp_param_type type;
     double        min, max; /* range of the value (of the count: NUMBERS)  */
-    double        def;      /* default (index for CHOICE)                  */
+    double        def;      /* default (index for CHOICE); must lie in the
+                               range, or the loader refuses the filter     */
     const char   *help;     /* one line: what it does, with units          */
     const char   *choices;  /* CHOICE: "a|b|c"; NULL otherwise             */
     int           required; /* 1: no default; the user must give it        */
@@ -218,7 +220,7 @@ typedef struct zp_filter {
     zp_status (*process)(void *state, const zp_view *in, const zp_rect *in_rect,
                          const zp_view *out, const zp_rect *out_rect);
 
-    /* Optional: free plan->state. */
+    /* Optional: free plan->state (NULL when plan() set none). */
     void (*done)(void *state);
 } zp_filter;
 

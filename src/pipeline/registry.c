@@ -1,6 +1,10 @@
 /* registry.c: the filters a pipeline can name: the built-ins, and plugins
  * loaded from files, each checked before anything of it is trusted. */
+#define _GNU_SOURCE /* dladdr */
 #include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,6 +66,16 @@ static const char *filter_problem(const zp_filter *f) {
         if (p->type < ZP_PARAM_INT || p->type > ZP_PARAM_NUMBERS) return "a parameter type is unknown";
         if (!(p->min <= p->max)) return "a parameter range has min > max";
         if (p->type == ZP_PARAM_CHOICE && !p->choices) return "a choice parameter lists no choices";
+        if (!p->required && p->type != ZP_PARAM_NUMBERS) {
+            double lo = p->min, hi = p->max;
+            if (p->type == ZP_PARAM_BOOL) lo = 0, hi = 1;
+            if (p->type == ZP_PARAM_CHOICE) {
+                hi = 0;
+                for (const char *c = p->choices; (c = strchr(c, '|')); c++) hi++;
+                lo = 0;
+            }
+            if (!(p->def >= lo && p->def <= hi)) return "a parameter's default is outside its range";
+        }
     }
     return NULL;
 }
@@ -248,15 +262,69 @@ int zp_registry_load_dir(zp_registry *reg, const char *dir) {
     return loaded;
 }
 
-const char *zp_plugin_dir(void) { return ZEROPIX_PLUGIN_DIR; }
+/* The install's plugin folder, found at run time next to the object that
+ * holds this code (the zeropix program in <prefix>/bin, or libzeropix in
+ * <libdir>), so that an install moved or made with --prefix finds its own
+ * plugins; the folder compiled in otherwise. */
+#ifndef ZEROPIX_PLUGIN_DIR_FROM_BIN
+#  define ZEROPIX_PLUGIN_DIR_FROM_BIN "../lib/zeropix/plugins-1"
+#endif
+#ifndef ZEROPIX_PLUGIN_DIR_FROM_LIB
+#  define ZEROPIX_PLUGIN_DIR_FROM_LIB "zeropix/plugins-1"
+#endif
+static char plugin_dir[PATH_MAX];
+static pthread_once_t plugin_dir_once = PTHREAD_ONCE_INIT;
+
+static int is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void find_plugin_dir(void) {
+    snprintf(plugin_dir, sizeof plugin_dir, "%s", ZEROPIX_PLUGIN_DIR);
+    Dl_info info;
+    char object[PATH_MAX];
+    if (!dladdr((void *)&find_plugin_dir, &info) || !info.dli_fname ||
+        !realpath(info.dli_fname, object))
+        return;
+    char *slash = strrchr(object, '/');
+    if (!slash) return;
+    *slash = '\0';
+    const char *relative[2] = {ZEROPIX_PLUGIN_DIR_FROM_BIN, ZEROPIX_PLUGIN_DIR_FROM_LIB};
+    for (int i = 0; i < 2; i++) {
+        char candidate[PATH_MAX], resolved[PATH_MAX];
+        if ((size_t)snprintf(candidate, sizeof candidate, "%s/%s", object, relative[i]) >= sizeof candidate)
+            continue;
+        if (is_dir(candidate) && realpath(candidate, resolved)) {
+            snprintf(plugin_dir, sizeof plugin_dir, "%s", resolved);
+            return;
+        }
+    }
+}
+
+const char *zp_plugin_dir(void) {
+    pthread_once(&plugin_dir_once, find_plugin_dir);
+    return plugin_dir;
+}
 
 int zp_registry_load_default(zp_registry *reg) {
-    int loaded = zp_registry_load_dir(reg, ZEROPIX_PLUGIN_DIR);
+    /* Each folder once, however it is named (the install's folder may also
+     * be in ZEROPIX_PLUGIN_PATH). */
+    char seen[16][PATH_MAX];
+    int seen_count = 0, loaded = 0;
     const char *env = getenv("ZEROPIX_PLUGIN_PATH");
-    if (!env) return loaded;
-    char *copy = strdup(env), *save = NULL;
-    for (char *dir = copy ? strtok_r(copy, ":", &save) : NULL; dir; dir = strtok_r(NULL, ":", &save))
-        loaded += zp_registry_load_dir(reg, dir);
+    char *copy = env ? strdup(env) : NULL, *save = NULL;
+    const char *dir = zp_plugin_dir();
+    while (dir) {
+        char real[PATH_MAX];
+        int dup = 0;
+        if (realpath(dir, real)) {
+            for (int i = 0; i < seen_count && !dup; i++) dup = !strcmp(seen[i], real);
+            if (!dup && seen_count < 16) snprintf(seen[seen_count++], PATH_MAX, "%s", real);
+            if (!dup) loaded += zp_registry_load_dir(reg, dir);
+        }
+        dir = copy ? strtok_r(save ? NULL : copy, ":", &save) : NULL;
+    }
     free(copy);
     return loaded;
 }

@@ -27,6 +27,7 @@ pcfile=$(ls "$prefix"/lib*/pkgconfig/zeropix.pc)
 export PKG_CONFIG_PATH=${pcfile%/*}
 major=$(sed -n 's/^#define ZP_PLUGIN_ABI_MAJOR \([0-9]*\).*/\1/p' "$prefix/include/zeropix/plugin.h")
 plugindir=$(pkg-config --variable=plugindir zeropix)
+[[ -d $plugindir ]] && plugindir=$(cd "$plugindir" && pwd -P) # canonical, as zeropix reports it
 [[ $plugindir == */zeropix/plugins-$major ]] || fail "pkg-config plugindir '$plugindir' is not .../zeropix/plugins-$major"
 [[ -d $plugindir ]] || fail "the install has no (empty) plugin folder $plugindir"
 [[ -z $(ls -A "$plugindir") ]] || fail "the installed plugin folder is not empty"
@@ -52,11 +53,17 @@ make -s -C "$work/pc" -f "$src/samples/plugin/Makefile" >/dev/null
 make -s -C "$work/pc" -f "$src/samples/plugin/Makefile" install DESTDIR="$work/stage" >/dev/null
 [[ -f $work/stage$plugindir/vignette.so ]] || fail "make install did not use pkg-config's plugindir"
 
-# The installed tool. It also loads the plugin folder compiled into it (the
-# configured prefix, not this temporary one): if that holds another plugin
-# with these filter names, the test is skipped rather than guessed.
-export ZEROPIX_PLUGIN_PATH=$plugindir
 run() { "$zeropix" "$@"; }
+
+step "the installed zeropix finds its own plugin folder, with no environment"
+[[ $(ZEROPIX_PLUGIN_PATH= run ops --help) == *"$plugindir"* ]] ||
+  fail "zeropix ops --help does not name $plugindir as the plugin folder"
+ZEROPIX_PLUGIN_PATH= run ops >"$work/ops0.txt" 2>"$work/ops0.err"
+grep -qE "^vignette .*\[$plugindir/vignette.so\]" "$work/ops0.txt" ||
+  { cat "$work/ops0.txt" "$work/ops0.err"; fail "a plugin dropped into $plugindir is not found"; }
+
+# From here on also through ZEROPIX_PLUGIN_PATH (the same folder: loaded once).
+export ZEROPIX_PLUGIN_PATH=$plugindir
 
 step "zeropix ops lists the plugin's filters, from the plugin folder"
 run ops >"$work/ops.txt" 2>"$work/ops.err"
@@ -140,9 +147,12 @@ expect_warning() {
 expect_warning "$bad/bad.so: " "not loaded: "
 expect_warning "$bad/noentry.so: " "not a zeropix plugin (no zeropix_plugin_entry symbol)"
 expect_warning "$bad/wrongabi.so: " "built for plugin ABI $((major + 1)).0"
-expect_warning "$bad/vignette_copy.so: " "filter 'vignette' skipped: the name is taken by $bad/vignette.so"
-[[ $(grep -cF "zeropix: warning: $bad/" "$work/b.err") == 6 ]] ||
-  { cat "$work/b.err"; fail "expected 6 warnings (bad, noentry, 3 duplicates, wrongabi)"; }
+# The install's own folder is searched first, so both copies in $bad clash
+# with the installed vignette.so (3 filters each).
+expect_warning "$bad/vignette.so: " "filter 'vignette' skipped: the name is taken by $plugindir/vignette.so"
+expect_warning "$bad/vignette_copy.so: " "filter 'vignette' skipped: the name is taken by $plugindir/vignette.so"
+[[ $(grep -cF "zeropix: warning: $bad/" "$work/b.err") == 9 ]] ||
+  { cat "$work/b.err"; fail "expected 9 warnings (bad, noentry, wrongabi, 3 duplicates in each copy)"; }
 ZEROPIX_PLUGIN_PATH=$bad run ops >/dev/null 2>&1 || fail "zeropix ops failed beside broken plugins"
 
 step "every C and CMake snippet of docs/plugin-guide.md is an excerpt of samples/plugin"
