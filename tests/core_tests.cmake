@@ -14,3 +14,7 @@ if(ZP_VALGRIND AND NOT ZEROPIX_SANITIZE)
            $<TARGET_FILE:test_codec_generic> ${CMAKE_CURRENT_BINARY_DIR}/codec_generic_valgrind_work)
   set_tests_properties(view.valgrind codec.generic.valgrind PROPERTIES TIMEOUT 300)
 endif()
+
+# How damaged an input may be (zp_decode_options.fail_on), every codec.
+zp_add_test_program(test_fail_on test_fail_on.c)
+add_test(NAME codec.fail_on COMMAND test_fail_on)

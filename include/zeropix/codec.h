@@ -37,6 +37,19 @@ typedef struct zp_limits {
 
 /* ---- Decoding ---------------------------------------------------------- */
 
+/* How damaged an input may be before decoding fails. */
+typedef enum zp_fail_on {
+    ZP_FAIL_ON_NONE = 0,      /* decode what is there: rows past the end of a
+                                 truncated file are zero (PNG, PNM) or libjpeg's
+                                 grey fill; corrupt data as the codec recovers it */
+    ZP_FAIL_ON_TRUNCATED = 1, /* fail when the data ends early; decode through
+                                 corrupt data                                    */
+    ZP_FAIL_ON_ERROR = 2,     /* the default: fail when the data ends early or is
+                                 corrupt; accept what is harmless (below)         */
+    ZP_FAIL_ON_WARNING = 3    /* fail on anything a decoder warns about, harmless
+                                 or not                                           */
+} zp_fail_on;
+
 typedef struct zp_decode_options {
     zp_limits limits;
     int apply_orientation; /* 1 (default): EXIF orientation applied as a view
@@ -44,17 +57,20 @@ typedef struct zp_decode_options {
     int keep_16bit;        /* 1 (default): 16-bit PNG/PNM decode to ZP_U16;
                               0: rounded to ZP_U8                            */
     int read_metadata;     /* 1 (default): keep ICC and EXIF in zp_image.meta */
+    zp_fail_on fail_on;    /* ZP_FAIL_ON_ERROR (default)                     */
 } zp_decode_options;
 
 /* Fill `opt` with the defaults above. */
 ZP_API void zp_decode_options_init(zp_decode_options *opt);
 
-/* Damaged files: a JPEG or PNG that is cut short fails with
- * ZP_ERR_TRUNCATED; any corrupt-data warning from libjpeg or a CRC error in
- * a critical PNG chunk fails with ZP_ERR_CORRUPT, so a damaged file never
- * decodes to a half-grey picture. Accepted with no error: junk bytes before
- * a JPEG marker (common in camera files), a JPEG whose final EOI marker is
- * missing after complete image data, and bad ancillary PNG chunks (skipped).
+/* Damaged files, with the default fail_on (ZP_FAIL_ON_ERROR): a file that
+ * is cut short fails with ZP_ERR_TRUNCATED; a corrupt-data warning from
+ * libjpeg fails with ZP_ERR_CORRUPT, so a damaged file never decodes to a
+ * half-grey picture. Accepted, as warnings (zp_decoder_warning()): junk
+ * bytes before a JPEG marker (common in camera files), a JPEG whose final
+ * EOI marker is missing after complete image data, and bad ancillary PNG
+ * chunks (skipped). Errors that leave nothing to decode (a bad PNG IHDR, a
+ * CRC error in a critical chunk, no JPEG frame) fail whatever fail_on says.
  *
  * A decoder reads the header when it is opened, so zp_decoder_info() can be
  * asked before any pixel work or allocation; then zp_decoder_read() or
@@ -80,6 +96,13 @@ ZP_API ZP_NODISCARD zp_status zp_decoder_open_stream(FILE *stream,
 
 /* The header's facts. Borrowed; valid while the decoder lives. */
 ZP_API const zp_image_info *zp_decoder_info(const zp_decoder *dec);
+
+/* The first warning the decoder gave about this input ("" when none), such
+ * as "JPEG: Corrupt JPEG data: 3 extraneous bytes before marker 0xd9" or
+ * "file ends early (truncated): 120 of 480 rows decoded". How many there
+ * were and whether the data was cut short: info->warnings, info->truncated.
+ * Borrowed; valid while the decoder lives. */
+ZP_API const char *zp_decoder_warning(const zp_decoder *dec);
 
 /* The ICC profile and EXIF read so far (all of them once the pixels are
  * decoded; a PNG may keep its eXIf after the pixels), for callers of

@@ -56,6 +56,10 @@ typedef struct zp_image_info {
     int       interlaced;      /* PNG Adam7 or progressive JPEG            */
     size_t    icc_size;        /* 0 when the file has no ICC profile       */
     size_t    exif_size;       /* 0 when the file has no EXIF              */
+    /* Filled as the pixels are decoded (zero after the header alone): */
+    unsigned  warnings;        /* how many warnings the decoder gave        */
+    int       truncated;       /* 1: the data ended early and the rows past
+                                  it are filler (only with ZP_FAIL_ON_NONE) */
 } zp_image_info;
 
 /* A decoded image. `view` holds one reference to the pixel memory; `meta`

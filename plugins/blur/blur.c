@@ -1,8 +1,8 @@
 /* blur.c: Gaussian blur, separable (vertical pass over whole rows, then a
  * horizontal pass over one padded row). u8 runs in Q14 fixed point whenever
  * that is provably accurate to half a level (every sigma up to 4.7, most up
- * to 7.6, none from 13 on), else in float like u16 and f32. Every channel, alpha included, is blurred alike; edge
- * pixels are replicated. */
+ * to 7.6, none from 13 on), else in float like u16 and f32. Every channel,
+ * alpha included, is blurred alike; edge pixels are replicated. */
 #include <stdlib.h>
 #include "zeropix/plugin.h"
 #include "../builtin.h"

@@ -318,6 +318,18 @@ zp_status zp_conv_check_input(const zp_plan_args *args, zp_plan *plan, const cha
                         (int)args->height);
         return ZP_ERR_INVALID_ARG;
     }
+    /* The output is the input's size; the user's pixel limit (ABI 1.0 hosts
+     * may not pass one: read it only when struct_size covers it). */
+    const uint64_t limit =
+        args->struct_size >= offsetof(zp_plan_args, max_pixels) + sizeof args->max_pixels
+            ? args->max_pixels : 0;
+    const uint64_t pixels = (uint64_t)args->width * (uint64_t)args->height;
+    if (limit && pixels > limit) {
+        zp_conv_message(plan, "%s: output of %d x %d = %llu pixels is over the limit of %llu "
+                        "(max_pixels)", filter, (int)args->width, (int)args->height,
+                        (unsigned long long)pixels, (unsigned long long)limit);
+        return ZP_ERR_LIMIT;
+    }
     return ZP_OK;
 }
 

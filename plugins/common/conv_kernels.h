@@ -168,8 +168,9 @@ void zp_conv_message(zp_plan *plan, const char *fmt, ...)
     ;
 
 /* Check the input every convolution filter accepts (u8/u16/f32, 1..4
- * channels, size >= 1); on failure writes a message naming `filter` and
- * returns ZP_ERR_UNSUPPORTED / ZP_ERR_INVALID_ARG. */
+ * channels, size >= 1, within args->max_pixels when the host passes it);
+ * on failure writes a message naming `filter` and returns
+ * ZP_ERR_UNSUPPORTED / ZP_ERR_INVALID_ARG / ZP_ERR_LIMIT. */
 zp_status zp_conv_check_input(const zp_plan_args *args, zp_plan *plan, const char *filter);
 
 /* Largest value of a sample: 255, 65535, 1.0. */

@@ -27,7 +27,8 @@ enum { P_KERNEL, P_SCALE, P_OFFSET };
 
 static const zp_param_def convolve_params[] = {
     {"kernel", ZP_PARAM_NUMBERS, 9, MAX_SIDE * MAX_SIDE, 0,
-     "weights row by row, a square of odd side: 9 (3x3), 25 (5x5), ... 225 (15x15) numbers",
+     "weights row by row, a square of odd side: 9 (3x3), 25 (5x5) .. 225 (15x15), e.g. "
+     "1;2;1;2;4;2;1;2;1",
      NULL, 1},
     {"scale", ZP_PARAM_FLOAT, -MAX_ENTRY, MAX_ENTRY, 0,
      "multiplies the weighted sum; 0 = 1/(sum of the kernel), or 1 if it sums to 0 (edge "

@@ -60,6 +60,12 @@ void cli_help_convert(FILE *out) {
 "      --max-pixels N    refuse an INPUT of more than N pixels (width x\n"
 "                        height) before allocating (default 268435456, that\n"
 "                        is 16384 x 16384; 0 = no limit)\n"
+"      --fail-on LEVEL   how damaged an INPUT may be: none (decode what is\n"
+"                        there: a cut file keeps its rows, the rest blank),\n"
+"                        truncated (fail only when cut short), error (fail\n"
+"                        when cut short or corrupt), warning (fail on any\n"
+"                        decoder warning); default error. Warnings that do\n"
+"                        not fail are printed.\n"
 "      --no-limits       turn every decoder limit off: pixels, JPEG scans,\n"
 "                        PNG chunk and metadata size\n"
 "  -h, --help            show this help\n"
@@ -97,7 +103,8 @@ typedef struct convert_args {
 
 enum {
     OPT_PROGRESSIVE = 256, OPT_OPTIMIZE, OPT_SUBSAMPLING, OPT_COMPRESSION, OPT_DEPTH,
-    OPT_NO_ORIENT, OPT_STRIP, OPT_MAX_PIXELS, OPT_NO_LIMITS, OPT_THREADS, OPT_PLUGIN
+    OPT_NO_ORIENT, OPT_STRIP, OPT_MAX_PIXELS, OPT_NO_LIMITS, OPT_THREADS, OPT_PLUGIN,
+    OPT_FAIL_ON
 };
 
 static const struct option long_options[] = {
@@ -114,6 +121,7 @@ static const struct option long_options[] = {
     {"no-limits", no_argument, NULL, OPT_NO_LIMITS},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"plugin", required_argument, NULL, OPT_PLUGIN},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -155,6 +163,16 @@ static int parse_args(int argc, char **argv, convert_args *a) {
             break;
         case OPT_NO_LIMITS: no_limits = 1; break;
         case OPT_THREADS: r = cli_parse_int(CMD, "--threads", optarg, 1, 64, &a->threads); break;
+        case OPT_FAIL_ON: {
+            static const char *const levels[] = {"none", "truncated", "error", "warning"};
+            r = CLI_EXIT_USAGE;
+            for (int i = 0; i < 4; i++)
+                if (!strcmp(optarg, levels[i])) a->dec.fail_on = (zp_fail_on)i, r = CLI_CONTINUE;
+            if (r != CLI_CONTINUE)
+                return cli_usage(CMD, "--fail-on must be none, truncated, error or warning, got '%s'",
+                                 optarg);
+            break;
+        }
         case OPT_PLUGIN:
             if (a->plugin_count == 64) return cli_usage(CMD, "at most 64 --plugin files");
             a->plugins[a->plugin_count++] = optarg;
@@ -230,6 +248,13 @@ static zp_status decode_input(const convert_args *a, zp_image *img) {
                        : zp_decoder_open_file(a->input, &a->dec, &dec);
     if (st == ZP_OK) {
         st = zp_decoder_read(dec, img);
+        /* Damage that --fail-on let through is said, not hidden. */
+        if (st == ZP_OK && img->info.warnings) {
+            const char *name = cli_display_name(a->input, "<stdin>");
+            fprintf(stderr, "zeropix: %s: warning: %s", name, zp_decoder_warning(dec));
+            if (img->info.warnings > 1) fprintf(stderr, " (and %u more)", img->info.warnings - 1);
+            fputs(img->info.truncated ? "; the rows past the end are blank\n" : "\n", stderr);
+        }
         zp_decoder_close(dec);
     }
     return st;

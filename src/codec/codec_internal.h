@@ -17,7 +17,23 @@ typedef struct zp__reader {
     uint8_t        head[16];  /* bytes peeked for format detection, replayed */
     size_t         head_len, head_pos;
     int            io_errno;  /* errno of a failed read, 0 otherwise      */
+    struct zp__diag *diag;    /* what the decoder notices about this input */
 } zp__reader;
+
+/* Warnings about one input, and how strict to be about them. Codecs reach
+ * it through their reader (r->diag). */
+typedef struct zp__diag {
+    zp_fail_on fail_on;
+    unsigned   warnings;
+    int        truncated;   /* set by a codec that decoded past the end   */
+    char       first[256];  /* the first warning's text                   */
+} zp__diag;
+
+/* Record a warning (printf format). Returns 1 when fail_on says it must
+ * fail the decode: at ZP_FAIL_ON_WARNING for any warning, and from
+ * `fail_level` up otherwise (pass ZP_FAIL_ON_TRUNCATED for truncation,
+ * ZP_FAIL_ON_ERROR for corrupt data, ZP_FAIL_ON_WARNING for the harmless). */
+int zp__diag_warn(zp__diag *d, zp_fail_on fail_level, const char *fmt, ...) ZP__PRINTF(3, 4);
 
 /* Read up to n bytes; returns how many. Fewer than n means end of data or
  * a read error (then io_errno != 0). */

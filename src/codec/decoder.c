@@ -14,6 +14,7 @@ struct zp_decoder {
     zp_image_info      stored; /* as the codec sees it: stored orientation */
     zp_image_info      info;   /* as the caller gets it                    */
     zp_metadata        meta;
+    zp__diag           diag;   /* warnings about the input (via reader.diag) */
     int                failed;
     int                used;   /* pixels were decoded once already         */
 };
@@ -21,6 +22,10 @@ struct zp_decoder {
 static zp_status open_common(zp_decoder *d, const zp_decode_options *opt) {
     if (opt) d->opt = *opt;
     else zp_decode_options_init(&d->opt);
+    if (d->opt.fail_on < ZP_FAIL_ON_NONE || d->opt.fail_on > ZP_FAIL_ON_WARNING)
+        return zp__fail(ZP_ERR_INVALID_ARG, "fail_on %d (0..3)", (int)d->opt.fail_on);
+    d->diag.fail_on = d->opt.fail_on;
+    d->reader.diag = &d->diag;
 
     zp__reader *r = &d->reader;
     if (r->mem) {
@@ -113,6 +118,8 @@ const zp_image_info *zp_decoder_info(const zp_decoder *dec) { return dec ? &dec-
 
 const zp_metadata *zp_decoder_metadata(const zp_decoder *dec) { return dec ? &dec->meta : NULL; }
 
+const char *zp_decoder_warning(const zp_decoder *dec) { return dec ? dec->diag.first : ""; }
+
 /* Decode the stored pixels through `target` (stored orientation). */
 static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
     if (d->failed || d->used)
@@ -141,6 +148,8 @@ static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
     free(sink.scratch);
     zp_view_release(&sink.whole);
     if (st) d->failed = 1;
+    d->info.warnings = d->stored.warnings = d->diag.warnings;
+    d->info.truncated = d->stored.truncated = d->diag.truncated;
     /* Upright pixels: an EXIF still saying "rotate" would make viewers turn
      * them twice once written out. (Orientation != 1 means the blob parsed,
      * so the tag can be rewritten.) */

@@ -155,10 +155,16 @@ static zp_status src_setup(jpeg_dec *d) {
 
 /* ---- Warnings and the scan limit ------------------------------------------ */
 
+/* libjpeg's warnings, judged by the caller's fail_on (zp__diag_warn):
+ * truncation fails from ZP_FAIL_ON_TRUNCATED up, corrupt data from
+ * ZP_FAIL_ON_ERROR, the harmless ones only at ZP_FAIL_ON_WARNING. */
 static void dec_emit_message(j_common_ptr cinfo, int msg_level) {
     char msg[JMSG_LENGTH_MAX];
+    jpeg_dec *d = cinfo->client_data;
+    zp__diag *diag = d->r->diag;
     if (msg_level >= 0) return; /* trace and advisory messages */
     cinfo->err->num_warnings++;
+    zp__jpeg_message(cinfo, msg);
     switch (cinfo->err->msg_code) {
     case JWRN_JPEG_EOF: {
         /* The data ended; the source supplied a fake EOI. In the entropy
@@ -166,31 +172,39 @@ static void dec_emit_message(j_common_ptr cinfo, int msg_level) {
          * needs no more bits (only the EOI marker was missing, as djpeg
          * sees it): whether it does shows as JWRN_HIT_MARKER next. Anywhere
          * else (headers, between the scans of a progressive file, whose
-         * later scans would silently be lost) it is fatal at once. */
-        jpeg_dec *d = cinfo->client_data;
+         * later scans would silently be lost) it is truncation at once. */
         j_decompress_ptr c = (j_decompress_ptr)cinfo;
         if (d->rows_done ||
             (d->in_scan_data && !c->progressive_mode && c->comps_in_scan == c->num_components)) {
             d->eof_pending = 1;
             return;
         }
-        zp__jpeg_bail(cinfo, ZP_ERR_TRUNCATED, "file ends early (truncated)");
+        if (diag) diag->truncated = 1;
+        if (zp__diag_warn(diag, ZP_FAIL_ON_TRUNCATED, "JPEG: file ends early (truncated)"))
+            zp__jpeg_bail(cinfo, ZP_ERR_TRUNCATED, "file ends early (truncated)");
+        return;
     }
     case JWRN_HIT_MARKER: /* libjpeg needed bits past a marker */
-        if (((jpeg_dec *)cinfo->client_data)->eof_pending)
-            zp__jpeg_bail(cinfo, ZP_ERR_TRUNCATED, "file ends early (truncated)");
-        zp__jpeg_message(cinfo, msg);
-        zp__jpeg_bail(cinfo, ZP_ERR_CORRUPT, "%s", msg);
+        if (d->eof_pending) {
+            if (diag) diag->truncated = 1;
+            if (zp__diag_warn(diag, ZP_FAIL_ON_TRUNCATED, "JPEG: file ends early (truncated)"))
+                zp__jpeg_bail(cinfo, ZP_ERR_TRUNCATED, "file ends early (truncated)");
+            return;
+        }
+        break;
     case JWRN_EXTRANEOUS_DATA: /* junk bytes before a marker, common in camera
                                   files: libjpeg skips them and loses nothing */
     case JWRN_BOGUS_ICC:    /* jpeg_read_icc_profile drops the profile       */
     case JWRN_JFIF_MAJOR:   /* an unknown JFIF version: advisory             */
     case JWRN_ADOBE_XFORM:  /* unknown Adobe transform: libjpeg assumes YCC  */
+        if (zp__diag_warn(diag, ZP_FAIL_ON_WARNING, "JPEG: %s", msg))
+            zp__jpeg_bail(cinfo, ZP_ERR_CORRUPT, "%s", msg);
         return;
     default:                /* corrupt data: libjpeg would guess the rest    */
-        zp__jpeg_message(cinfo, msg);
-        zp__jpeg_bail(cinfo, ZP_ERR_CORRUPT, "%s", msg);
+        break;
     }
+    if (zp__diag_warn(diag, ZP_FAIL_ON_ERROR, "JPEG: %s", msg))
+        zp__jpeg_bail(cinfo, ZP_ERR_CORRUPT, "%s", msg);
 }
 
 /* libjpeg calls the monitor once per iMCU row while it reads the scans of a

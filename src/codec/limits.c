@@ -10,6 +10,7 @@ void zp_decode_options_init(zp_decode_options *opt) {
     opt->apply_orientation = 1;
     opt->keep_16bit = 1;
     opt->read_metadata = 1;
+    opt->fail_on = ZP_FAIL_ON_ERROR;
 }
 
 void zp_encode_options_init(zp_encode_options *opt) {

@@ -44,6 +44,8 @@ typedef struct png_state {
     int          passes;        /* 7 for Adam7, 1 otherwise                 */
     char         msg[200];      /* libpng's message of the fatal error      */
     char         warning[200];  /* libpng's last warning                    */
+    int          warning_fatal; /* a warning under ZP_FAIL_ON_WARNING        */
+    size_t       zero_padded;   /* zeros handed to libpng past the end      */
 } png_state;
 
 static void on_error(png_structp png, png_const_charp msg) {
@@ -57,6 +59,16 @@ static void on_error(png_structp png, png_const_charp msg) {
 static void on_warning(png_structp png, png_const_charp msg) {
     png_state *s = (png_state *)png_get_error_ptr(png);
     snprintf(s->warning, sizeof s->warning, "%s", msg ? msg : "");
+    /* Harmless (libpng skipped or fixed something): it fails the decode only
+     * at ZP_FAIL_ON_WARNING, checked after open and after the rows. */
+    if (zp__diag_warn(s->reader->diag, ZP_FAIL_ON_WARNING, "PNG: %s", s->warning))
+        s->warning_fatal = 1;
+}
+
+/* Under ZP_FAIL_ON_WARNING, a warning fails the decode once libpng is done. */
+static zp_status warning_failure(png_state *s) {
+    s->failed = 1;
+    return zp__fail(ZP_ERR_CORRUPT, "%s (--fail-on warning)", s->reader->diag->first);
 }
 
 /* Each chunk header reaches us as one 8-byte read (libpng reads it "in a
@@ -78,9 +90,20 @@ static void check_chunk_header(png_structp png, png_state *s, const png_byte *hd
 
 static void on_read(png_structp png, png_bytep data, size_t n) {
     png_state *s = (png_state *)png_get_io_ptr(png);
-    if (zp__reader_read(s->reader, data, n) < n) {
+    size_t got = zp__reader_read(s->reader, data, n);
+    if (got < n) {
         s->short_read = 1;
-        png_error(png, "unexpected end of data");
+        /* ZP_FAIL_ON_NONE decodes what is there: libpng asks for 8 KiB at a
+         * time, so hand it the bytes there were and zeros after them; the
+         * rows the real data holds decode, then zlib or the CRC check fails
+         * on the zeros and the rest is made blank (truncated_rows). */
+        if (s->reader->diag && s->reader->diag->fail_on == ZP_FAIL_ON_NONE && !s->reader->io_errno &&
+            s->zero_padded < 1 << 20) {
+            memset(data + got, 0, n - got);
+            s->zero_padded += n - got;
+        } else {
+            png_error(png, "unexpected end of data");
+        }
     }
 #ifdef PNG_IO_STATE_SUPPORTED
     if (n == 8 && s->max_chunk_size &&
@@ -267,6 +290,8 @@ static zp_status png_open(zp__reader *r, const zp_decode_options *opt, zp_image_
     st = open_header(s, opt, info);
     if (!st)
         st = take_metadata(s, info);
+    if (!st && s->warning_fatal)
+        st = warning_failure(s);
     if (st)
         s->failed = 1;
     return st;
@@ -289,12 +314,30 @@ static zp_status start_rows(png_state *s) {
     return ZP_OK;
 }
 
+/* The data ended at row `done`: fail, or (ZP_FAIL_ON_NONE) keep the rows
+ * decoded and make the rest zero, saying so. */
+static zp_status truncated_rows(png_state *s, zp__rowsink *sink, int32_t done) {
+    zp__diag *diag = s->reader->diag;
+    if (!s->short_read || s->reader->io_errno ||
+        zp__diag_warn(diag, ZP_FAIL_ON_TRUNCATED,
+                      "PNG: file ends early (truncated): %d of %d rows decoded", (int)done,
+                      (int)s->height))
+        return libpng_failure(s);
+    diag->truncated = 1;
+    size_t row = (size_t)s->width * (size_t)s->channels * (s->dtype == ZP_U16 ? 2 : 1);
+    for (int32_t y = done; y < s->height; y++) {
+        memset(zp__rowsink_row(sink, y), 0, row);
+        zp__rowsink_commit(sink, y);
+    }
+    return ZP_OK;
+}
+
 /* Rows in file order, one at a time, straight into the sink. */
 static zp_status read_sequential(png_state *s, zp__rowsink *sink) {
-    int32_t y;
+    volatile int32_t y = 0; /* read after a longjmp */
     if (setjmp(png_jmpbuf(s->png)))
-        return libpng_failure(s);
-    for (y = 0; y < s->height; y++) {
+        return truncated_rows(s, sink, y);
+    for (; y < s->height; y++) {
         png_read_row(s->png, (png_bytep)zp__rowsink_row(sink, y), NULL);
         zp__rowsink_commit(sink, y);
     }
@@ -313,8 +356,20 @@ static zp_status read_interlaced(png_state *s, zp__rowsink *sink) {
     zp_status st = zp__rowsink_whole(sink, &whole);
     if (st)
         return st;
-    if (setjmp(png_jmpbuf(s->png)))
-        return libpng_failure(s);
+    if (s->reader->diag && s->reader->diag->fail_on == ZP_FAIL_ON_NONE) {
+        /* A cut file leaves pixels no pass reached: make them zero. */
+        size_t row = (size_t)s->width * (size_t)s->channels * (s->dtype == ZP_U16 ? 2 : 1);
+        for (y = 0; y < s->height; y++)
+            memset((png_bytep)whole.data + (ptrdiff_t)y * whole.stride_y, 0, row);
+    }
+    if (setjmp(png_jmpbuf(s->png))) {
+        if (!s->short_read || s->reader->io_errno ||
+            zp__diag_warn(s->reader->diag, ZP_FAIL_ON_TRUNCATED,
+                          "PNG: file ends early (truncated) in an interlaced image"))
+            return libpng_failure(s);
+        s->reader->diag->truncated = 1;
+        return zp__rowsink_whole_done(sink);
+    }
     for (pass = 0; pass < s->passes; pass++)
         for (y = 0; y < s->height; y++)
             png_read_row(s->png, (png_bytep)whole.data + (ptrdiff_t)y * whole.stride_y, NULL);
@@ -342,6 +397,8 @@ static zp_status png_read(void *state, zp__rowsink *sink) {
     st = start_rows(s);
     if (!st)
         st = s->interlaced ? read_interlaced(s, sink) : read_sequential(s, sink);
+    if (!st && s->warning_fatal)
+        st = warning_failure(s);
     if (st) {
         s->failed = 1;
         return st;

@@ -103,8 +103,20 @@ static zp_status pnm_read(void *state, zp__rowsink *sink) {
     for (int32_t y = 0; y < sink->height; y++) {
         uint8_t *row = zp__rowsink_row(sink, y);
         uint8_t *raw = in_place ? row : s->raw;
-        if (zp__reader_read(s->r, raw, s->raw_size) != s->raw_size)
-            return zp__reader_short(s->r, "PNM pixels");
+        if (zp__reader_read(s->r, raw, s->raw_size) != s->raw_size) {
+            if (s->r->io_errno ||
+                zp__diag_warn(s->r->diag, ZP_FAIL_ON_TRUNCATED,
+                              "PNM: file ends early (truncated): %d of %d rows decoded", (int)y,
+                              (int)sink->height))
+                return zp__reader_short(s->r, "PNM pixels");
+            s->r->diag->truncated = 1; /* ZP_FAIL_ON_NONE: the rest is zero */
+            const size_t bytes = n * zp_dtype_size(sink->dtype);
+            for (; y < sink->height; y++) {
+                memset(zp__rowsink_row(sink, y), 0, bytes);
+                zp__rowsink_commit(sink, y);
+            }
+            return ZP_OK;
+        }
         if (swap_only) swap_row16(raw, (uint16_t *)row, n);
         else if (!in_place) unpack_row(s, raw, row, sink->dtype, n);
         zp__rowsink_commit(sink, y);
