@@ -934,7 +934,7 @@ static void check_kernel_table(const struct zp_point_kernels *k, const char *lev
                     for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
                         for (int inplace = 0; inplace <= 1; inplace++) {
                             const zp_dtype dt = dtypes[d];
-                            const size_t px = lengths[li], item = zp_point_sample_size(dt);
+                            const size_t px = lengths[li], item = zp_sample_bytes(dt);
                             if (op == K_GRAY && alpha != (ch == 4)) continue;
                             const int oc = op == K_GRAY ? 1 + alpha : ch;
                             const size_t ns = px * (size_t)ch, no = px * (size_t)oc;

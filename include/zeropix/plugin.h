@@ -35,7 +35,10 @@
  *   process()  pixel filters: many calls per image, CONCURRENTLY from
  *              worker threads, on disjoint output rectangles. `state` is
  *              shared and must be treated as read-only; scratch memory is
- *              the filter's to allocate and free within the call.
+ *              the filter's to allocate and free within the call. A pixel's
+ *              value must not depend on how the output was split into
+ *              rectangles (bands, tiles, strips): the host may split it any
+ *              way, and promises the same bytes for any thread count.
  *   done()     optional, once per image after plan(), whatever happened
  *              (also after a failed plan, or when map/process were never
  *              called), same thread as plan(): frees plan->state, which
@@ -247,6 +250,18 @@ typedef const zp_plugin *(*zp_plugin_entry_fn)(const zp_host *host);
 
 static inline int32_t zp_clamp_i32(int32_t v, int32_t lo, int32_t hi) {
     return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Bytes of one sample (zp_dtype_size without linking libzeropix). */
+static inline size_t zp_sample_bytes(zp_dtype dtype) {
+    return dtype == ZP_U8 ? 1 : dtype == ZP_U16 ? 2 : dtype == ZP_F32 ? 4 : 0;
+}
+
+/* 1 when a row of `v` is one flat array of width * channels samples (as
+ * zp_view_rows_packed, without linking libzeropix). */
+static inline int zp_row_is_packed(const zp_view *v) {
+    ptrdiff_t item = (ptrdiff_t)zp_sample_bytes(v->dtype);
+    return (v->stride_c == item || v->channels == 1) && v->stride_x == v->channels * item;
 }
 
 /* Sample c of pixel (x, y) of a view, as a pointer of the right type. */

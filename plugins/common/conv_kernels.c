@@ -283,16 +283,6 @@ static const struct zp_conv_kernels kernels_c = {
 
 const struct zp_conv_kernels *zp_conv_kernels(void) { return &kernels_c; }
 
-/* ---- Layout helpers (plugins do not link libzeropix, so no zp_view_*) ---- */
-
-size_t zp_conv_item_size(zp_dtype dtype) {
-    return dtype == ZP_U8 ? 1 : dtype == ZP_U16 ? 2 : dtype == ZP_F32 ? 4 : 0;
-}
-
-int zp_conv_rows_packed(const zp_view *v) {
-    const ptrdiff_t item = (ptrdiff_t)zp_conv_item_size(v->dtype);
-    return (v->stride_c == item || v->channels == 1) && v->stride_x == v->channels * item;
-}
 
 /* ---- Planning helpers ---------------------------------------------------------------- */
 
@@ -469,7 +459,7 @@ static void gather(const zp_view *v, int32_t x0, int32_t n, int32_t y, void *pac
     const char *row = zp_view_pixel(v, x0, y);
     const int32_t ch = v->channels;
     const ptrdiff_t sx = v->stride_x, sc = v->stride_c;
-    switch (zp_conv_item_size(v->dtype)) {
+    switch (zp_sample_bytes(v->dtype)) {
     case 1: {
         uint8_t *d = packed;
         for (int32_t x = 0; x < n; x++, row += sx)
@@ -495,7 +485,7 @@ static void scatter(const zp_view *v, int32_t y, const void *packed) {
     char *row = zp_view_pixel(v, 0, y);
     const int32_t w = v->width, ch = v->channels;
     const ptrdiff_t sx = v->stride_x, sc = v->stride_c;
-    switch (zp_conv_item_size(v->dtype)) {
+    switch (zp_sample_bytes(v->dtype)) {
     case 1: {
         const uint8_t *s = packed;
         for (int32_t x = 0; x < w; x++, row += sx)
@@ -528,8 +518,8 @@ void zp_conv_rows_reserve(zp_conv_rows *r, const struct zp_conv_kernels *k, cons
     r->pad_l = pad_l;
     r->pad_r = pad_r;
     r->to_f32 = to_f32 && in->dtype != ZP_F32; /* f32 rows are float already */
-    r->item = r->to_f32 ? sizeof(float) : zp_conv_item_size(in->dtype);
-    const int packed = zp_conv_rows_packed(in);
+    r->item = r->to_f32 ? sizeof(float) : zp_sample_bytes(in->dtype);
+    const int packed = zp_row_is_packed(in);
     r->direct = packed && pad_l == 0 && pad_r == 0 && !r->to_f32;
     if (r->direct) return;
     r->slots = window < in->height ? window : in->height;
@@ -545,7 +535,7 @@ void zp_conv_rows_reserve(zp_conv_rows *r, const struct zp_conv_kernels *k, cons
     r->off_held = zp_conv_reserve(s, (size_t)r->slots, sizeof(int32_t));
     if (r->to_f32 && !packed)
         r->off_tmp = zp_conv_reserve(s, (size_t)n * (size_t)in->channels,
-                                     zp_conv_item_size(in->dtype)) + 1; /* 0 = none */
+                                     zp_sample_bytes(in->dtype)) + 1; /* 0 = none */
 }
 
 void zp_conv_rows_bind(zp_conv_rows *r, const zp_conv_scratch *s) {
@@ -566,7 +556,7 @@ const void *zp_conv_rows_get(zp_conv_rows *r, int32_t y) {
     const size_t samples = (size_t)r->n * (size_t)in->channels;
     unsigned char *dst = row + (size_t)r->pad_l * pixel;
     if (!r->to_f32) {
-        if (zp_conv_rows_packed(in))
+        if (zp_row_is_packed(in))
             memcpy(dst, zp_view_pixel(in, r->x0, y), samples * r->item);
         else
             gather(in, r->x0, r->n, y, dst);
@@ -587,10 +577,10 @@ const void *zp_conv_rows_get(zp_conv_rows *r, int32_t y) {
 void zp_conv_out_reserve(zp_conv_out *o, const zp_view *out, zp_conv_scratch *s) {
     memset(o, 0, sizeof *o);
     o->out = out;
-    o->packed = zp_conv_rows_packed(out);
+    o->packed = zp_row_is_packed(out);
     if (!o->packed)
         o->off = zp_conv_reserve(s, (size_t)out->width * (size_t)out->channels,
-                                 zp_conv_item_size(out->dtype));
+                                 zp_sample_bytes(out->dtype));
 }
 
 void zp_conv_out_bind(zp_conv_out *o, const zp_conv_scratch *s) {

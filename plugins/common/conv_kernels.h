@@ -152,11 +152,6 @@ struct zp_conv_kernels {
  * the struct tag: C keeps tags and functions apart. */
 const struct zp_conv_kernels *zp_conv_kernels(void);
 
-/* ---- Layout helpers ----------------------------------------------------------
- * The same as zp_dtype_size() / zp_view_rows_packed(), which a plugin cannot
- * call (plugins never link libzeropix). */
-size_t zp_conv_item_size(zp_dtype dtype); /* bytes per sample; 0 if unknown  */
-int zp_conv_rows_packed(const zp_view *v); /* a row is one flat sample array  */
 
 /* ---- Planning helpers ------------------------------------------------------ */
 

@@ -171,11 +171,6 @@ const struct zp_point_kernels *zp_point_kernels(void) { return &point_kernels_c;
  * makes that one per chunk while keeping our scratch small and bounded. */
 #define CHUNK_BYTES ((size_t)32 << 10)
 
-static int rows_packed(const zp_view *v, size_t item) {
-    return (v->stride_c == (ptrdiff_t)item || v->channels == 1) &&
-           v->stride_x == (ptrdiff_t)(v->channels * item);
-}
-
 /* A packed view over scratch memory: rows back to back, no owner. */
 static zp_view scratch_view(void *data, const zp_view *like, int32_t rows, size_t row_bytes,
                             size_t item) {
@@ -194,7 +189,7 @@ zp_status zp_point_run(const zp_host *host, const zp_view *in, const zp_rect *in
                        const zp_view *out, const zp_rect *out_rect, zp_point_rows_fn rows,
                        const void *ctx) {
     if (!host || !in || !in_rect || !out || !out_rect || !rows) return ZP_ERR_INVALID_ARG;
-    const size_t item = zp_point_sample_size(in->dtype);
+    const size_t item = zp_sample_bytes(in->dtype);
     if (!item || out->dtype != in->dtype) return ZP_ERR_INVALID_ARG;
     if (out->flags & ZP_VIEW_READONLY) return ZP_ERR_READONLY;
     const int64_t dx = (int64_t)out_rect->x - in_rect->x, dy = (int64_t)out_rect->y - in_rect->y;
@@ -212,7 +207,7 @@ zp_status zp_point_run(const zp_host *host, const zp_view *in, const zp_rect *in
     const int32_t w = dst.width, h = dst.height;
     const size_t in_row = (size_t)w * (size_t)src.channels * item;
     const size_t out_row = (size_t)w * (size_t)dst.channels * item;
-    const int src_packed = rows_packed(&src, item), dst_packed = rows_packed(&dst, item);
+    const int src_packed = zp_row_is_packed(&src), dst_packed = zp_row_is_packed(&dst);
     const size_t widest = in_row > out_row ? in_row : out_row;
     int32_t chunk = h;
     if (!src_packed || !dst_packed) {
@@ -266,7 +261,7 @@ zp_status zp_point_run(const zp_host *host, const zp_view *in, const zp_rect *in
 }
 
 zp_status zp_point_check_input(const zp_plan_args *args, zp_plan *plan, const char *filter) {
-    if (!zp_point_sample_size(args->dtype)) {
+    if (!zp_sample_bytes(args->dtype)) {
         snprintf(plan->message, sizeof plan->message,
                  "unsupported sample type %d (%s works on u8, u16 and f32)", (int)args->dtype,
                  filter);

@@ -134,10 +134,5 @@ zp_status zp_point_run(const zp_host *host, const zp_view *in, const zp_rect *in
  * (invert works on u8, u16 and f32)") and returns ZP_ERR_UNSUPPORTED. */
 zp_status zp_point_check_input(const zp_plan_args *args, zp_plan *plan, const char *filter);
 
-/* Bytes per sample of a dtype; 0 for an unknown one (plugins do not link
- * against libzeropix, so they cannot call zp_dtype_size). */
-static inline size_t zp_point_sample_size(zp_dtype dtype) {
-    return dtype == ZP_U8 ? 1 : dtype == ZP_U16 ? 2 : dtype == ZP_F32 ? 4 : 0;
-}
 
 #endif

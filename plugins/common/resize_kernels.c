@@ -449,10 +449,6 @@ void zp__resize_region(void *state, const zp_rect *out_rect, zp_rect *in_rect) {
     *in_rect = (zp_rect){lx, ly, hx - lx, hy - ly};
 }
 
-static int rows_packed(const zp_view *v, size_t item) {
-    return v->stride_c == (ptrdiff_t)item && v->stride_x == (ptrdiff_t)item * v->channels;
-}
-
 /* Gather `w` pixels of row y from x0 of a strided view into a flat row
  * (pack), or scatter a flat row into row y of a view from x = 0 (unpack):
  * one loop per sample type, the switch outside it. */
@@ -521,7 +517,7 @@ zp_status zp__resize_process(void *state, const zp_view *in, const zp_rect *in_r
     /* One scratch block: intermediate row | packed input rows (ring) | their
      * row numbers | row pointers | packed output row. */
     const int32_t span = sx1 - sx0, ty = s->y.taps;
-    const int in_packed = rows_packed(in, item), out_packed = rows_packed(out, item);
+    const int in_packed = zp_row_is_packed(in), out_packed = zp_row_is_packed(out);
     const size_t samples = (size_t)span * (size_t)ch;
     const size_t mid_item = s->dtype == ZP_U8 ? sizeof(int16_t) : sizeof(float);
     size_t mid_bytes, row_bytes, ring_bytes = 0, out_bytes = 0;

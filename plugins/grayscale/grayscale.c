@@ -24,7 +24,7 @@ static zp_status grayscale_plan(const zp_plan_args *args, zp_plan *plan) {
     if (!s) return ZP_ERR_NOMEM;
     const int colour = args->channels >= 3;
     *s = (grayscale_state){args->host, zp_point_kernels(), args->dtype, args->channels == 4,
-                           colour ? 0 : (size_t)args->channels * zp_point_sample_size(args->dtype)};
+                           colour ? 0 : (size_t)args->channels * zp_sample_bytes(args->dtype)};
     plan->state = s;
     if (colour) {
         plan->channels = args->channels - 2; /* not a point filter: the pixel size changes */
