@@ -37,21 +37,28 @@ static inline int harness_param(const zp_filter *f, const char *name) {
     exit(1);
 }
 
+/* Plan f for `in` as the executor does: output geometry pre-filled with the
+ * input's, the default pixel limit. The caller calls f->done(plan->state). */
+static inline zp_status harness_plan(const zp_filter *f, const zp_param_value *values,
+                                     const zp_view *in, zp_plan *plan) {
+    zp_plan_args args = {sizeof args, zp__host(), values, in->width, in->height,
+                         in->channels, in->dtype, ZP_DEFAULT_MAX_PIXELS};
+    memset(plan, 0, sizeof *plan);
+    plan->struct_size = sizeof *plan;
+    plan->width = in->width;
+    plan->height = in->height;
+    plan->channels = in->channels;
+    plan->dtype = in->dtype;
+    return f->plan(&args, plan);
+}
+
 /* Run f on `in` with `values`; `out` receives a new view (release it).
  * `seed` picks band heights. Returns plan/map/process status; on a plan
  * failure the message is printed. */
 static inline zp_status harness_run(const zp_filter *f, const zp_param_value *values,
                                     const zp_view *in, uint32_t seed, zp_view *out) {
-    zp_plan_args args = {sizeof args, zp__host(), values, in->width, in->height,
-                         in->channels, in->dtype, ZP_DEFAULT_MAX_PIXELS};
     zp_plan plan;
-    memset(&plan, 0, sizeof plan);
-    plan.struct_size = sizeof plan;
-    plan.width = in->width;
-    plan.height = in->height;
-    plan.channels = in->channels;
-    plan.dtype = in->dtype;
-    zp_status st = f->plan(&args, &plan);
+    zp_status st = harness_plan(f, values, in, &plan);
     if (st) {
         fprintf(stderr, "[%s plan: %s]\n", f->name, plan.message);
         if (f->done && plan.state) f->done(plan.state);
@@ -92,16 +99,8 @@ static inline zp_status harness_run(const zp_filter *f, const zp_param_value *va
 /* The plan message of a failing plan (for checking error texts). */
 static inline zp_status harness_plan_message(const zp_filter *f, const zp_param_value *values,
                                              const zp_view *in, char *msg, size_t size) {
-    zp_plan_args args = {sizeof args, zp__host(), values, in->width, in->height,
-                         in->channels, in->dtype, ZP_DEFAULT_MAX_PIXELS};
     zp_plan plan;
-    memset(&plan, 0, sizeof plan);
-    plan.struct_size = sizeof plan;
-    plan.width = in->width;
-    plan.height = in->height;
-    plan.channels = in->channels;
-    plan.dtype = in->dtype;
-    zp_status st = f->plan(&args, &plan);
+    zp_status st = harness_plan(f, values, in, &plan);
     snprintf(msg, size, "%s", plan.message);
     if (f->done && plan.state) f->done(plan.state);
     return st;

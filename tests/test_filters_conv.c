@@ -164,16 +164,8 @@ static int views_equal(const zp_view *a, const zp_view *b) {
  * clipped to the image. tw/th <= 0: the whole width/height. */
 static zp_status run_tiles(const zp_filter *f, const zp_param_value *values, const zp_view *in,
                            int32_t tw, int32_t th, zp_view *out) {
-    zp_plan_args args = {sizeof args, zp__host(), values, in->width, in->height,
-                         in->channels, in->dtype, ZP_DEFAULT_MAX_PIXELS};
     zp_plan plan;
-    memset(&plan, 0, sizeof plan);
-    plan.struct_size = sizeof plan;
-    plan.width = in->width;
-    plan.height = in->height;
-    plan.channels = in->channels;
-    plan.dtype = in->dtype;
-    zp_status st = f->plan(&args, &plan);
+    zp_status st = harness_plan(f, values, in, &plan);
     if (st) {
         if (f->done && plan.state) f->done(plan.state);
         return st;

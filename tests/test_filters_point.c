@@ -167,16 +167,8 @@ static int same_samples(const zp_view *a, const zp_view *b) {
  * this covers non-packed outputs, in place, and large bands. */
 static zp_status run_into(const zp_filter *f, const zp_param_value *values, const zp_view *in,
                           const zp_view *out, uint32_t seed, int max_band, uint32_t *flags) {
-    zp_plan_args args = {sizeof args, zp__host(), values, in->width, in->height,
-                         in->channels, in->dtype, ZP_DEFAULT_MAX_PIXELS};
     zp_plan plan;
-    memset(&plan, 0, sizeof plan);
-    plan.struct_size = sizeof plan;
-    plan.width = in->width;
-    plan.height = in->height;
-    plan.channels = in->channels;
-    plan.dtype = in->dtype;
-    zp_status st = f->plan(&args, &plan);
+    zp_status st = harness_plan(f, values, in, &plan);
     if (flags) *flags = plan.flags;
     if (!st && (plan.width != out->width || plan.height != out->height ||
                 plan.channels != out->channels || plan.halo_x || plan.halo_y || f->region))
