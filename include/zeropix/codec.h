@@ -169,7 +169,9 @@ ZP_API void zp_encode_options_init(zp_encode_options *opt);
  * no file is left and an existing file at `path` is untouched. The result
  * is a new regular file with mode 0666 less the umask: a symbolic link at
  * `path` is replaced, not followed, and an existing file's permissions are
- * not kept. The file is not fsync'ed: after a power loss it may be empty. */
+ * not kept. The file is not fsync'ed: after a power loss it may be empty.
+ * A device or FIFO at `path` (/dev/null, a named pipe) is written into
+ * directly, never replaced. */
 ZP_API ZP_NODISCARD zp_status zp_image_encode_file(const zp_view *view,
                                                    const zp_metadata *meta,
                                                    const char *path,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "codec_internal.h"
 
 /* Check the view and the options that matter for the chosen format. */
@@ -136,6 +137,19 @@ zp_status zp_image_encode_file(const zp_view *view, const zp_metadata *meta, con
     const zp__codec *codec;
     zp_status st = check_options(view, &o, &codec); /* before creating any file */
     if (st) return st;
+
+    /* A device or a FIFO (/dev/null, a named pipe) is written into as it is:
+     * renaming a file over it would replace it. */
+    struct stat target;
+    if (stat(path, &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) {
+        FILE *f = fopen(path, "wb");
+        if (!f) return zp__fail(ZP_ERR_IO, "cannot open: %s", strerror(errno));
+        zp__writer dw = {.file = f};
+        st = codec->encode(view, o.strip_metadata ? NULL : meta, &o, &dw);
+        if (!st) st = zp__writer_status(&dw);
+        if (fclose(f) != 0 && !st) st = zp__fail(ZP_ERR_IO, "write error: %s", strerror(errno));
+        return st;
+    }
 
     char *temp = NULL;
     int fd = create_temp(path, &temp);

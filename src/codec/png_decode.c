@@ -204,6 +204,11 @@ static zp_status open_header(png_state *s, const zp_decode_options *opt, zp_imag
                                                             ? SIZE_MAX
                                                             : opt->limits.max_chunk_size));
     png_set_chunk_cache_max(s->png, 1000);
+    /* zeropix never uses PNG text, and libpng would keep every inflated
+     * zTXt/iTXt with no limit on their sum: skip them unread (a bomb of
+     * many compressed text chunks costs nothing). */
+    png_set_keep_unknown_chunks(s->png, PNG_HANDLE_CHUNK_NEVER,
+                                (png_const_bytep) "tEXt\0zTXt\0iTXt\0", 3);
 
     png_read_info(s->png, s->info);
 

@@ -238,7 +238,7 @@ zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input, const zp_run_opt
                            !(cur.flags & ZP_VIEW_READONLY) && plan.width == cur.width &&
                            plan.height == cur.height && plan.channels == cur.channels &&
                            plan.dtype == cur.dtype;
-            zp_view out;
+            zp_view out = {0}; /* released on failure, whatever failed */
             if (in_place) zp_view_share(&cur, &out);
             else st = pool_take(&pl, plan.width, plan.height, plan.channels, plan.dtype, &out);
             if (!st) st = run_pixel_stage(s, plan.state, &plan, &cur, &out, threads);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* dladdr */
 #include <dirent.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <dlfcn.h>
@@ -74,7 +75,10 @@ static const char *filter_problem(const zp_filter *f) {
                 for (const char *c = p->choices; (c = strchr(c, '|')); c++) hi++;
                 lo = 0;
             }
-            if (!(p->def >= lo && p->def <= hi)) return "a parameter's default is outside its range";
+            if (!isfinite(p->def)) return "default of a parameter is not finite";
+            if (!(p->def >= lo && p->def <= hi)) return "default of a parameter is outside its range";
+            if (p->type != ZP_PARAM_FLOAT && p->def != floor(p->def))
+                return "default of a whole-number parameter is fractional";
         }
     }
     return NULL;
