@@ -1,5 +1,6 @@
 /* fuzz_jpeg.c: libFuzzer target for the JPEG decoder (header, metadata,
- * pixels; three decode paths), with a JPEG re-encode of what decodes. */
+ * pixels; every decode path of fuzz_common.h), with a JPEG re-encode of
+ * what decodes. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -19,6 +19,7 @@
  *                  to reach the errors too.
  * The seed generator (gen_corpus.c) writes files in this layout. */
 #include <stdio.h>
+#include "fuzz_png_crc.h"
 #include "fuzz_registry.h"
 
 #define RUN_MAX_PIXELS ((uint64_t)1 << 20)
@@ -169,3 +170,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     zp_image_release(&img);
     return 0;
 }
+
+/* libFuzzer only: keep chunk CRCs of a PNG payload right (fuzz_png_crc.h). */
+FUZZ_PNG_CRC_MUTATOR(8)

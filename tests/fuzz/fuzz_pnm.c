@@ -1,6 +1,6 @@
 /* fuzz_pnm.c: libFuzzer target for the PNM (P5/P6) decoder (header
- * numbers, comments, maxval scaling; three decode paths), with a lossless
- * PNM round trip of what decodes. */
+ * numbers, comments, maxval scaling; every decode path of fuzz_common.h),
+ * with a lossless PNM round trip of what decodes. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
