@@ -6,6 +6,7 @@
 #include "view.h"
 #include "image.h"
 #include "codec.h"
+#include "simd.h"
 #include <zeropix/version.h> /* generated: build tree or install */
 
 #ifdef __cplusplus

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zeropix/plugin.h"
+#include "zeropix/simd.h"
 
 /* Fixed point of the u8 Gaussian: coefficients are integers summing to
  * exactly 1 << ZP_CONV_Q (16384); the vertical pass keeps 8 fraction bits. */
@@ -151,6 +152,12 @@ struct zp_conv_kernels {
  * after the first call (make that call from plan()). The name doubles as
  * the struct tag: C keeps tags and functions apart. */
 const struct zp_conv_kernels *zp_conv_kernels(void);
+/* The plain C reference table, always. */
+const struct zp_conv_kernels *zp_conv_kernels_c(void);
+/* The table of exactly `level` (for kernel tests and benchmarks), or NULL
+ * when the CPU lacks it; see zp__simd_family_level for whether that level
+ * overrides anything. */
+const struct zp_conv_kernels *zp_conv_kernels_at(zp_simd level);
 
 
 /* ---- Planning helpers ------------------------------------------------------ */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "point_kernels.h"
+#include "core/simd_internal.h"
 
 /* Apply OP (an expression of the sample `v`) to every colour sample of a
  * packed segment and copy alpha. Without alpha the segment is one flat array
@@ -160,8 +161,20 @@ static const struct zp_point_kernels point_kernels_c = {
 
 const struct zp_point_kernels *zp_point_kernels_c(void) { return &point_kernels_c; }
 
-/* Issue 4 fills a copy once (plain C, then SIMD overrides) and returns it here. */
-const struct zp_point_kernels *zp_point_kernels(void) { return &point_kernels_c; }
+ZP__SIMD_DECLARE_FILLS(zp_point_fill);
+static struct zp_point_kernels point_tables[ZP_SIMD_LEVELS];
+zp__simd_family zp__point_family = {
+    .name = "point",
+    .size = sizeof(struct zp_point_kernels),
+    .c_table = &point_kernels_c,
+    .fills = ZP__SIMD_FILLS(zp_point_fill),
+    .tables = point_tables,
+};
+
+const struct zp_point_kernels *zp_point_kernels(void) { return zp__simd_best(&zp__point_family); }
+const struct zp_point_kernels *zp_point_kernels_at(zp_simd level) {
+    return zp__simd_table(&zp__point_family, level);
+}
 
 /* ---- The row driver ---- */
 

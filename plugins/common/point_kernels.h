@@ -42,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zeropix/plugin.h"
+#include "zeropix/simd.h"
 
 /* ---- Shared arithmetic (documented here, used by filters and tests) ------ */
 
@@ -110,6 +111,8 @@ struct zp_point_kernels {
 const struct zp_point_kernels *zp_point_kernels(void);
 /* The plain C table, always. */
 const struct zp_point_kernels *zp_point_kernels_c(void);
+/* The table of exactly `level`, or NULL when the CPU lacks it. */
+const struct zp_point_kernels *zp_point_kernels_at(zp_simd level);
 
 /* ---- The row driver ----------------------------------------------------------- */
 

@@ -55,6 +55,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zeropix/plugin.h"
+#include "zeropix/simd.h"
 
 /* u8 fixed point: weights sum to ONE per output pixel; the intermediate row
  * holds value * 2^MID_BITS. */
@@ -108,6 +109,8 @@ struct zp_resize_kernels {
 const struct zp_resize_kernels *zp_resize_kernels(void);
 /* The plain C reference table, always available (for kernel tests). */
 const struct zp_resize_kernels *zp_resize_kernels_c(void);
+/* The table of exactly `level`, or NULL when the CPU lacks it. */
+const struct zp_resize_kernels *zp_resize_kernels_at(zp_simd level);
 
 /* ---- Weight tables -------------------------------------------------------------- */
 

@@ -145,3 +145,11 @@ int cli_getopt_error(const char *cmd, int ret, const struct option *longopts,
         return cli_usage(cmd, "option '--%s' takes no value", o->name);
     return cli_usage(cmd, "unknown option '-%c'", optopt);
 }
+
+int cli_parse_simd(const char *cmd, const char *text) {
+    zp_simd level;
+    if (zp_simd_parse(text, &level) != ZP_OK)
+        return cli_usage(cmd, "--simd must be none, sse4, avx2 or avx512, got '%s'", text);
+    zp_simd_set_cap(level);
+    return CLI_CONTINUE;
+}

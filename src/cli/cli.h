@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "zeropix/zeropix.h"
 #include "zeropix/pipeline.h"
+#include "zeropix/simd.h"
 
 #if defined(__GNUC__)
 #  define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -79,6 +80,10 @@ int cli_parse_choice(const char *cmd, const char *opt, const char *text,
 
 /* A non-negative decimal count up to UINT64_MAX. */
 int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
+
+/* A level for --simd (none, sse4, avx2, avx512): caps the process's level
+ * with zp_simd_set_cap. */
+int cli_parse_simd(const char *cmd, const char *text);
 
 /* A format name for --format: jpeg (jpg), png, pnm (ppm, pgm). */
 int cli_parse_format(const char *cmd, const char *text, zp_format *out);

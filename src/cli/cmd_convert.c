@@ -31,6 +31,9 @@ void cli_help_convert(FILE *out) {
 "Crops, flips, rotations and channel picks are views: no pixel is copied.\n"
 "      --threads N       worker threads for the operations (default: one per\n"
 "                        core); the result is the same for any N\n"
+"      --simd LEVEL      use vector instructions up to LEVEL: none, sse4, avx2\n"
+"                        or avx512 (default: the best this CPU has, or\n"
+"                        ZEROPIX_SIMD); the pixels are the same at every level\n"
 "      --plugin FILE     load a filter plugin (repeatable); plugins are also\n"
 "                        found in the install's plugin folder and in\n"
 "                        ZEROPIX_PLUGIN_PATH (see 'zeropix ops --help')\n"
@@ -104,7 +107,7 @@ typedef struct convert_args {
 enum {
     OPT_PROGRESSIVE = 256, OPT_OPTIMIZE, OPT_SUBSAMPLING, OPT_COMPRESSION, OPT_DEPTH,
     OPT_NO_ORIENT, OPT_STRIP, OPT_MAX_PIXELS, OPT_NO_LIMITS, OPT_THREADS, OPT_PLUGIN,
-    OPT_FAIL_ON
+    OPT_FAIL_ON, OPT_SIMD
 };
 
 static const struct option long_options[] = {
@@ -122,6 +125,7 @@ static const struct option long_options[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"plugin", required_argument, NULL, OPT_PLUGIN},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"simd", required_argument, NULL, OPT_SIMD},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -173,6 +177,7 @@ static int parse_args(int argc, char **argv, convert_args *a) {
                                  optarg);
             break;
         }
+        case OPT_SIMD: r = cli_parse_simd(CMD, optarg); break;
         case OPT_PLUGIN:
             if (a->plugin_count == 64) return cli_usage(CMD, "at most 64 --plugin files");
             a->plugins[a->plugin_count++] = optarg;

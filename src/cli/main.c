@@ -61,16 +61,22 @@ static void help_main(FILE *out) {
 }
 
 static void help_version(FILE *out) {
-    fputs("Usage: zeropix version   (or zeropix --version)\n"
+    fputs("Usage: zeropix version [--simd]   (or zeropix --version)\n"
           "\n"
           "Print the zeropix version and the libjpeg-turbo and libpng versions\n"
           "it was built with.\n"
           "\n"
           "Options:\n"
+          "      --simd   also print the vector instructions this CPU offers and,\n"
+          "               for each kernel family, the level it runs at. The level\n"
+          "               is capped by ZEROPIX_SIMD=none|sse4|avx2|avx512 (or the\n"
+          "               --simd LEVEL option of convert and batch)\n"
           "  -h, --help   show this help\n"
           "\n"
-          "Example:\n"
-          "  zeropix version\n", out);
+          "Examples:\n"
+          "  zeropix version\n"
+          "  zeropix version --simd\n"
+          "  ZEROPIX_SIMD=sse4 zeropix version --simd\n", out);
 }
 
 static void help_help(FILE *out) {
@@ -102,10 +108,19 @@ static int cmd_version(int argc, char **argv) {
         help_version(stdout);
         return CLI_EXIT_OK;
     }
-    if (argc > 1)
-        return cli_usage("version", "takes no arguments, got '%s'", argv[1]);
+    int simd = argc == 2 && strcmp(argv[1], "--simd") == 0;
+    if (argc > 1 && !simd)
+        return cli_usage("version", "takes no arguments but --simd, got '%s'", argv[1]);
     /* The library's text already reads "zeropix 0.1.0 (libjpeg-turbo ..., libpng ...)". */
     puts(zp_version_string());
+    if (simd) {
+        zp_simd_family fam[16];
+        int n = zp_simd_families(fam, 16);
+        printf("simd: cpu %s, active %s\n", zp_simd_name(zp_simd_detected()),
+               zp_simd_name(zp_simd_active()));
+        for (int i = 0; i < n && i < 16; i++)
+            printf("  %-7s %s\n", fam[i].family, zp_simd_name(fam[i].level));
+    }
     return CLI_EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "zeropix/view.h"
 #include "core_internal.h"
+#include "copy_kernels.h"
 
 /* Gather one row of v into a packed array of samples (or scatter back). */
 static void gather_row(const zp_view *v, int32_t y, void *packed) {
@@ -72,13 +73,7 @@ static int column_major(const zp_view *v) {
 
 /* Rows y0..y0+n-1 of v into n packed rows of `row_samples` samples each.
  * Pixels whose channels are adjacent (stride_c == itemsize, the usual
- * case) move as one constant-size block, which the compiler turns into a
- * load and a store. */
-#define GATHER_PIXELS(K)                                                      \
-    for (int32_t x = 0; x < w; x++)                                           \
-        for (int32_t r = 0; r < n; r++)                                       \
-            memcpy(out + (size_t)r * row_bytes + (size_t)x * (K), base + r * sy + x * sx, (K))
-
+ * case) move as one block through the copy kernels. */
 static void gather_block(const zp_view *v, int32_t y0, int32_t n, void *packed, size_t row_samples) {
     const int32_t w = v->width, ch = v->channels;
     const ptrdiff_t sx = v->stride_x, sy = v->stride_y, sc = v->stride_c;
@@ -86,17 +81,8 @@ static void gather_block(const zp_view *v, int32_t y0, int32_t n, void *packed, 
     const char *base = zp_view_pixel(v, 0, y0);
     char *out = packed;
     if (sc == (ptrdiff_t)item || ch == 1) {
-        switch (item * (size_t)ch) {
-        case 1: GATHER_PIXELS(1); return;
-        case 2: GATHER_PIXELS(2); return;
-        case 3: GATHER_PIXELS(3); return;
-        case 4: GATHER_PIXELS(4); return;
-        case 6: GATHER_PIXELS(6); return;
-        case 8: GATHER_PIXELS(8); return;
-        case 12: GATHER_PIXELS(12); return;
-        case 16: GATHER_PIXELS(16); return;
-        default: break;
-        }
+        zp_copy_kernels()->gather_block(base, sx, sy, w, n, item * (size_t)ch, out, row_bytes);
+        return;
     }
     for (int32_t x = 0; x < w; x++) /* any channel stride */
         for (int32_t r = 0; r < n; r++)

@@ -1,0 +1,8 @@
+/* conv_kernels_avx2.c: avx2 overrides of the conv kernel family (built with
+ * avx2 target flags on x86-64 only; see src/core/simd_internal.h). */
+#include "conv_kernels.h"
+
+void zp_conv_fill_avx2(void *table) {
+    struct zp_conv_kernels *t = table;
+    (void)t; /* no overrides yet */
+}

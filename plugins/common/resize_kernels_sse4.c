@@ -1,0 +1,8 @@
+/* resize_kernels_sse4.c: sse4 overrides of the resize kernel family (built with
+ * sse4 target flags on x86-64 only; see src/core/simd_internal.h). */
+#include "resize_kernels.h"
+
+void zp_resize_fill_sse4(void *table) {
+    struct zp_resize_kernels *t = table;
+    (void)t; /* no overrides yet */
+}
