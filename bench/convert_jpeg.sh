@@ -4,10 +4,10 @@
 #
 #   bench/convert_jpeg.sh [ZEROPIX_BINARY] [RUNS]
 #
-# The photo: Elephants_5640x3172.jpg from Debian's mate-backgrounds package
-# (fetched with apt-get download, unpacked into bench/.cache, not committed),
-# scaled by 1.07 to 6035 x 3394 = 20.5 MP with libvips and re-encoded as a
-# baseline JPEG, quality 92, 4:2:0 by cjpeg.
+# The photo (bench/lib/photos.sh): Elephants_5640x3172.jpg from Debian's
+# mate-backgrounds package (fetched with apt-get download, unpacked into
+# bench/.cache, not committed), scaled by 1.07 to 6035 x 3394 = 20.5 MP with
+# libvips and re-encoded as a baseline JPEG, quality 92, 4:2:0 by cjpeg.
 #
 # Settings on both sides: decode with ISLOW IDCT and fancy upsampling
 # (djpeg's defaults), encode baseline, quality 90, 4:2:0, standard Huffman
@@ -31,16 +31,8 @@ if ! need djpeg || ! need cjpeg || ! need vips || [ ! -x /usr/bin/time ]; then
 fi
 [ -x "$zeropix" ] || { echo "no zeropix binary at $zeropix (build the release preset first)" >&2; exit 2; }
 
-photo=$cache/photo-20mp.jpg
-if [ ! -f "$photo" ]; then
-  (cd "$cache" && apt-get download mate-backgrounds >/dev/null 2>&1) ||
-    { echo "cannot fetch mate-backgrounds" >&2; exit 2; }
-  dpkg -x "$cache"/mate-backgrounds_*.deb "$cache/x"
-  src=$(find "$cache/x" -name 'Elephants_5640x3172.jpg' | head -1)
-  vips resize "$src" "$cache/big.ppm" 1.07
-  cjpeg -quality 92 -sample 2x2 "$cache/big.ppm" > "$photo"
-  rm -f "$cache/big.ppm"
-fi
+. "$here/lib/photos.sh"
+photo=$(photo_20mp "$cache")
 
 read -r w h < <(djpeg "$photo" | head -c 64 | tr -s ' \n' ' ' | awk '{print $2, $3}')
 decoded=$((w * h * 3))

@@ -432,7 +432,7 @@ static PyMethodDef image_methods[] = {
      "with the result and returns self (refused while buffers are exported)."},
     {"save", (PyCFunction)(void (*)(void))zpy_image_save, METH_VARARGS | METH_KEYWORDS,
      "save(path, *, format=None, quality=90, progressive=False, optimize=False,\n"
-     "     subsampling=420, compression=6, depth=None, strip=False)\n\n"
+     "     subsampling=420, compression=-1, depth=None, strip=False)\n\n"
      "Encode to a file (format from the extension unless given), through a\n"
      "temporary file renamed into place. ICC and EXIF are written unless\n"
      "strip=True. The GIL is released while encoding."},

@@ -275,8 +275,8 @@ static int encode_options(PyObject *format, int quality, int progressive, int op
         PyErr_Format(PyExc_ValueError, "subsampling must be 444, 422 or 420, got %d", subsampling);
         return -1;
     }
-    if (compression < 0 || compression > 9) {
-        PyErr_Format(PyExc_ValueError, "compression must be 0..9, got %d", compression);
+    if (compression < -1 || compression > 9) {
+        PyErr_Format(PyExc_ValueError, "compression must be -1 (fast) or 0..9, got %d", compression);
         return -1;
     }
     int bits = 0;
@@ -310,7 +310,7 @@ static PyObject *encode_common(ZpyImage *self, PyObject *args, PyObject *kwargs,
     static char *encode_kw[] = {"format", "quality", "progressive", "optimize",
                                 "subsampling", "compression", "depth", "strip", NULL};
     PyObject *path_obj = NULL, *format = Py_None, *depth = Py_None;
-    int quality = 90, progressive = 0, optimize = 0, subsampling = 420, compression = 6, strip = 0;
+    int quality = 90, progressive = 0, optimize = 0, subsampling = 420, compression = -1, strip = 0;
     int ok = to_file
         ? PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OippiiOp:save", save_kw, &path_obj, &format,
                                       &quality, &progressive, &optimize, &subsampling,

@@ -19,3 +19,10 @@ else()
   add_test(NAME pngsuite.missing COMMAND test_pngsuite --missing "${ZEROPIX_PNGSUITE_DIR}")
   set_tests_properties(pngsuite.missing PROPERTIES SKIP_RETURN_CODE 77 LABELS pngsuite)
 endif()
+
+# The fast PNG encoder (compression -1): deflate pieces against zlib, every
+# output read back by libpng, the same bytes for any thread count.
+zp_add_test_program(test_png_fast test_png_fast.c)
+foreach(zp_png_part IN ITEMS deflate roundtrip threads options)
+  add_test(NAME png.fast.${zp_png_part} COMMAND test_png_fast ${zp_png_part})
+endforeach()

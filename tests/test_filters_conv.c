@@ -838,12 +838,12 @@ static void part_errors(void) {
 /* The kernel table and the pieces the filters rely on. */
 static void part_kernels(void) {
     const struct zp_conv_kernels *k = zp_conv_kernels();
-    CHECK(k && !strcmp(k->level, "c"));
+    CHECK(k && !strcmp(zp_conv_kernels_c()->level, "c"));
     /* Every entry is filled: the table is all function pointers after `level`. */
-    const size_t nfn = (sizeof *k - offsetof(struct zp_conv_kernels, sep_v_u8_q8)) /
+    const size_t nfn = (sizeof *k - offsetof(struct zp_conv_kernels, sep_v_u8_q6)) /
                        sizeof(void (*)(void));
     const unsigned char *p =
-        (const unsigned char *)k + offsetof(struct zp_conv_kernels, sep_v_u8_q8);
+        (const unsigned char *)k + offsetof(struct zp_conv_kernels, sep_v_u8_q6);
     for (size_t i = 0; i < nfn; i++) {
         void (*fn)(void);
         memcpy(&fn, p + i * sizeof fn, sizeof fn);
@@ -851,8 +851,9 @@ static void part_kernels(void) {
     }
     /* Q14 Gaussian weights sum exactly to 1 << 14 and are >= 0 whenever the
      * Q14 path is taken; that path is taken for every sigma up to 4.7 (the
-     * worst-case bound first crosses half a level at 4.764, then is ragged:
-     * most sigmas up to 7.6 and some up to 12.742 pass; none from 13 on,
+     * worst-case bound, with the 1/128 of the Q6 intermediate, first crosses
+     * half a level at 4.704, then is ragged: 98% of sigmas up to 7.6 and
+     * some up to 12.455 pass; none from 13 on,
      * where u8 runs in float). Steps of 0.001 up to 13, then 0.1 to 40. */
     double worst = 0, last_ok = 0;
     for (int step = 100; step <= 40000; step++) {
@@ -918,7 +919,8 @@ static void part_kernels(void) {
      * on random data: what every SIMD level will be held to. */
     enum { MAXN = 300, MAXT = 15, ROW = MAXN + MAXT * 4 };
     static uint8_t r8[MAXT][ROW], o8[MAXN];
-    static uint16_t r16[MAXT][ROW], q8[ROW], o16[MAXN];
+    static uint16_t r16[MAXT][ROW], o16[MAXN];
+    static int16_t q6[ROW], m16[MAXN];
     static int32_t acc[MAXN];
     const void *rows8[MAXT], *rows16[MAXT];
     for (int t = 0; t < MAXT; t++) {
@@ -940,21 +942,20 @@ static void part_kernels(void) {
                 r8[t][i] = (uint8_t)zp_test_rand(&seed);
                 r16[t][i] = (uint16_t)zp_test_rand(&seed);
             }
-        for (size_t i = 0; i < ROW; i++) q8[i] = (uint16_t)(zp_test_rand(&seed) % 65281);
+        for (size_t i = 0; i < ROW; i++) q6[i] = (int16_t)(zp_test_rand(&seed) % 16321);
         int bad = 0;
-        k->sep_v_u8_q8(rows8, coef, taps, o16, n);
+        k->sep_v_u8_q6(rows8, coef, taps, m16, n);
         for (size_t i = 0; i < n; i++) {
-            int32_t e = 32;
+            int32_t e = 128;
             for (int t = 0; t < taps; t++) e += r8[t][i] * coef[t];
-            bad |= o16[i] != (uint16_t)(e >> 6);
+            bad |= m16[i] != (int16_t)(e >> 8);
         }
         CHECK(!bad);
-        k->sep_h_q8_u8(q8, coef, taps, step, o8, n);
+        k->sep_h_q6_u8(q6, coef, taps, step, o8, n);
         for (size_t i = 0; i < n; i++) {
-            uint32_t e = 1u << 21;
-            for (int t = 0; t < taps; t++)
-                e += (uint32_t)q8[i + (size_t)t * step] * (uint32_t)coef[t];
-            bad |= o8[i] != (uint8_t)(e >> 22);
+            int32_t e = 1 << 19;
+            for (int t = 0; t < taps; t++) e += q6[i + (size_t)t * step] * coef[t];
+            bad |= o8[i] != (uint8_t)(e >> 20);
         }
         CHECK(!bad);
         /* 2D: side = taps made odd (<= 15), weights -4..4. */

@@ -563,10 +563,15 @@ static void group_weights(void) {
                         double sum = 0, sabs = 0, spos = 0;
                         for (int32_t t = 0; t < a.taps; t++) {
                             const double one = ZP_RESIZE_WEIGHT_ONE;
-                            const double w = fixed ? a.wq[p * a.taps + t] / one
-                                                   : a.wf[p * a.taps + t];
+                            const double w = fixed ? a.wq[p * a.wstride + t] / one
+                                                   : a.wf[p * a.wstride + t];
                             sum += w, sabs += fabs(w), spos += w > 0 ? w : 0;
                         }
+                        /* the padding up to wstride is zero (kernels read it) */
+                        ok &= a.wstride >= a.taps && a.wstride % ZP_RESIZE_TAP_ALIGN == 0;
+                        for (int32_t t = a.taps; t < a.wstride; t++)
+                            ok &= fixed ? a.wq[p * a.wstride + t] == 0
+                                        : a.wf[p * a.wstride + t] == 0.0f;
                         /* u8: exactly ONE; float: one within rounding */
                         ok &= fixed ? sum == 1.0 : fabs(sum - 1) < 1e-5;
                         if (sabs > max_abs) max_abs = sabs;
@@ -584,7 +589,7 @@ static void group_weights(void) {
                                     ok = 0; /* a weighted tap outside the table's span */
                             for (int32_t t = 0; t < a.taps; t++) {
                                 const double e = exact[t] * ZP_RESIZE_WEIGHT_ONE;
-                                ok &= fabs(a.wq[p * a.taps + t] - e) < 1.0 + 1e-9;
+                                ok &= fabs(a.wq[p * a.wstride + t] - e) < 1.0 + 1e-9;
                             }
                         }
                     }
@@ -598,7 +603,8 @@ static void group_weights(void) {
     printf("weights: max sum |w| %.4f, max positive sum %.4f\n", max_abs, max_pos);
     CHECK(max_abs < 1.6 && max_pos < 1.3);
 
-    /* Kernel table: the plain C table is the one in use (until SIMD lands). */
+    /* Kernel tables: the active one and the plain C one (the SIMD levels
+     * are compared with it by test_kernels_resize). */
     CHECK(zp_resize_kernels() && zp_resize_kernels_c() &&
           !strcmp(zp_resize_kernels_c()->name, "c"));
 }

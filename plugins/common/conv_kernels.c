@@ -22,33 +22,33 @@
 
 /* ---- Separable passes ------------------------------------------------------- */
 
-static void sep_v_u8_q8_c(const void *const *rows, const int16_t *coef, int taps,
-                          uint16_t *dst, size_t n) {
+static void sep_v_u8_q6_c(const void *const *rows, const int16_t *coef, int taps,
+                          int16_t *dst, size_t n) {
     int32_t acc[BLOCK];
     for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
         const size_t m = n - i0 < BLOCK ? n - i0 : BLOCK;
-        for (size_t i = 0; i < m; i++) acc[i] = 32;
+        for (size_t i = 0; i < m; i++) acc[i] = 1 << 7;
         for (int t = 0; t < taps; t++) {
             const uint8_t *r = (const uint8_t *)rows[t] + i0;
             const int32_t c = coef[t];
             for (size_t i = 0; i < m; i++) acc[i] += r[i] * c;
         }
-        for (size_t i = 0; i < m; i++) dst[i0 + i] = (uint16_t)(acc[i] >> 6);
+        for (size_t i = 0; i < m; i++) dst[i0 + i] = (int16_t)(acc[i] >> 8);
     }
 }
 
-static void sep_h_q8_u8_c(const uint16_t *src, const int16_t *coef, int taps, size_t step,
+static void sep_h_q6_u8_c(const int16_t *src, const int16_t *coef, int taps, size_t step,
                           uint8_t *dst, size_t n) {
-    uint32_t acc[BLOCK];
+    int32_t acc[BLOCK];
     for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
         const size_t m = n - i0 < BLOCK ? n - i0 : BLOCK;
-        for (size_t i = 0; i < m; i++) acc[i] = 1u << 21;
+        for (size_t i = 0; i < m; i++) acc[i] = 1 << 19;
         for (int t = 0; t < taps; t++) {
-            const uint16_t *s = src + i0 + (size_t)t * step;
-            const uint32_t c = (uint32_t)coef[t];
+            const int16_t *s = src + i0 + (size_t)t * step;
+            const int32_t c = coef[t];
             for (size_t i = 0; i < m; i++) acc[i] += s[i] * c;
         }
-        for (size_t i = 0; i < m; i++) dst[i0 + i] = (uint8_t)(acc[i] >> 22);
+        for (size_t i = 0; i < m; i++) dst[i0 + i] = (uint8_t)(acc[i] >> 20);
     }
 }
 
@@ -250,8 +250,8 @@ static void conv_f32_to_f32_c(const float *acc, float scale, float bias, float *
 
 static const struct zp_conv_kernels kernels_c = {
     .level = "c",
-    .sep_v_u8_q8 = sep_v_u8_q8_c,
-    .sep_h_q8_u8 = sep_h_q8_u8_c,
+    .sep_v_u8_q6 = sep_v_u8_q6_c,
+    .sep_h_q6_u8 = sep_h_q6_u8_c,
     .sep_v_u8_f32 = sep_v_u8_f32_c,
     .sep_v_u16_f32 = sep_v_u16_f32_c,
     .sep_v_f32_f32 = sep_v_f32_f32_c,
@@ -298,6 +298,59 @@ const struct zp_conv_kernels *zp_conv_kernels_at(zp_simd level) {
     return zp__simd_table(&zp__conv_family, level);
 }
 
+
+/* ---- Integer taps for the SIMD levels ---------------------------------------------- */
+
+int zp_conv_terms_make(zp_conv_terms *tm, const void *const *base, const char *base1,
+                       ptrdiff_t stride, const int16_t *c16, const int32_t *c32, int taps,
+                       int fold) {
+    if (taps < 1 || taps > ZP_CONV_MAX_TERMS) return 0;
+    int16_t c[ZP_CONV_MAX_TERMS], cterm[ZP_CONV_MAX_TERMS];
+    for (int t = 0; t < taps; t++) {
+        const int32_t v = c16 ? c16[t] : c32[t];
+        if (v < INT16_MIN || v > INT16_MAX) return 0;
+        c[t] = (int16_t)v;
+    }
+#define TAP(t) (base ? (const char *)base[t] : base1 + (ptrdiff_t)(t) * stride)
+    for (int t = 0; fold && t < taps / 2; t++) fold = c[t] == c[taps - 1 - t];
+    tm->n = tm->n2 = 0;
+    if (fold) {
+        for (int t = 0; t < taps / 2; t++) {
+            tm->p[tm->n] = TAP(t);
+            tm->q[tm->n] = TAP(taps - 1 - t);
+            cterm[tm->n++] = c[t];
+        }
+        tm->n2 = tm->n;
+        if (taps & 1) {
+            tm->p[tm->n] = TAP(taps / 2);
+            cterm[tm->n++] = c[taps / 2];
+        }
+    } else {
+        for (int t = 0; t < taps; t++) {
+            tm->p[tm->n] = TAP(t);
+            cterm[tm->n++] = c[t];
+        }
+    }
+#undef TAP
+    for (int k = 0; k < tm->n; k += 2) {
+        const uint16_t b = k + 1 < tm->n ? (uint16_t)cterm[k + 1] : 0;
+        tm->cc[k / 2] = (int32_t)((uint32_t)(uint16_t)cterm[k] | (uint32_t)b << 16);
+    }
+    return 1;
+}
+
+int32_t zp_conv_terms_sum(const zp_conv_terms *tm, int size, size_t i, int32_t init) {
+    int32_t s = init;
+    for (int k = 0; k < tm->n; k++) {
+        const uint32_t pair = (uint32_t)tm->cc[k / 2];
+        const int32_t c = (int16_t)(uint16_t)(k & 1 ? pair >> 16 : pair);
+        int32_t v = size == 1 ? ((const uint8_t *)tm->p[k])[i] : ((const int16_t *)tm->p[k])[i];
+        if (k < tm->n2)
+            v += size == 1 ? ((const uint8_t *)tm->q[k])[i] : ((const int16_t *)tm->q[k])[i];
+        s += v * c;
+    }
+    return s;
+}
 
 /* ---- Planning helpers ---------------------------------------------------------------- */
 
@@ -378,7 +431,8 @@ zp_status zp_conv_gauss_init(zp_conv_gauss *g, double sigma) {
     }
     /* Q14: round each tap, give the remainder to the centre so the sum is
      * exactly 1 << 14, and bound the error that costs: 255 * L1 distance
-     * of the weights per pass, plus the 1/512 of the Q8 intermediate. */
+     * of the weights per pass, plus the 1/128 (half of 2^-6) of rounding
+     * the vertical result to 6 fraction bits. */
     int ok = 1;
     double l1 = 0.0;
     for (int32_t i = 0; i < g->taps; i++) {
@@ -388,7 +442,7 @@ zp_status zp_conv_gauss_init(zp_conv_gauss *g, double sigma) {
         g->q14[i] = (int16_t)(q < 0 ? 0 : q > (1 << ZP_CONV_Q) ? (1 << ZP_CONV_Q) : q);
         l1 += fabs((double)q / one - g->w[i]);
     }
-    g->q14_error = 2.0 * 255.0 * l1 + 1.0 / 512.0;
+    g->q14_error = 2.0 * 255.0 * l1 + 0.5 / (double)(1 << ZP_CONV_MID_FRAC);
     g->q14_ok = ok && g->q14_error < 0.5;
     return ZP_OK;
 }
@@ -632,7 +686,7 @@ void zp_conv_sep_reserve(zp_conv_sep *sp, const struct zp_conv_kernels *k,
     sp->off_cq = zp_conv_reserve(s, taps, sizeof(int16_t));
     sp->off_cf = zp_conv_reserve(s, taps, sizeof(float));
     const size_t padded = (size_t)sp->pad_l + (size_t)sp->n + (size_t)sp->pad_r;
-    sp->off_mid = zp_conv_reserve(s, padded, ch * (sp->q14 ? sizeof(uint16_t) : sizeof(float)));
+    sp->off_mid = zp_conv_reserve(s, padded, ch * (sp->q14 ? sizeof(int16_t) : sizeof(float)));
     sp->off_hf = zp_conv_reserve(s, (size_t)sp->width * ch, sizeof(float));
 }
 
@@ -666,11 +720,11 @@ void zp_conv_sep_row(zp_conv_sep *sp, int32_t y, void *dst, int as_float) {
         m++;
     }
     const size_t ch = (size_t)sp->channels, ns = (size_t)sp->n * ch;
-    const size_t pixel = ch * (sp->q14 ? sizeof(uint16_t) : sizeof(float));
+    const size_t pixel = ch * (sp->q14 ? sizeof(int16_t) : sizeof(float));
     void *v = (char *)sp->mid + (size_t)sp->pad_l * pixel;
     switch (sp->dtype) {
     case ZP_U8:
-        if (sp->q14) k->sep_v_u8_q8(sp->ptr, sp->cq, m, v, ns);
+        if (sp->q14) k->sep_v_u8_q6(sp->ptr, sp->cq, m, v, ns);
         else k->sep_v_u8_f32(sp->ptr, sp->cf, m, v, ns);
         break;
     case ZP_U16: k->sep_v_u16_f32(sp->ptr, sp->cf, m, v, ns); break;
@@ -679,7 +733,7 @@ void zp_conv_sep_row(zp_conv_sep *sp, int32_t y, void *dst, int as_float) {
     zp_conv_pad(sp->mid, sp->pad_l, sp->n, sp->pad_r, pixel);
     const size_t nw = (size_t)sp->width * ch;
     if (sp->q14) {
-        k->sep_h_q8_u8(sp->mid, g->q14, g->taps, ch, dst, nw);
+        k->sep_h_q6_u8(sp->mid, g->q14, g->taps, ch, dst, nw);
         return;
     }
     float *h = (as_float || sp->dtype == ZP_F32) ? dst : sp->hf;

@@ -6,13 +6,15 @@
  * ---- The kernel table --------------------------------------------------
  *
  * Filters never call a loop directly: plan() stores zp_conv_kernels() in its
- * state (plan runs on one thread, so a later CPU-detecting getter can fill
- * its table there without racing) and process() goes through the pointers.
- * Today the getter returns the plain C table (functions named *_c in
- * conv_kernels.c). SIMD levels will be tables built from the C one with
- * some entries overridden; every entry's contract is stated below so that
- * an override can be tested against the C reference: integer entries bit
- * for bit, float entries within a stated tolerance.
+ * state (plan runs on one thread, where the table for the active SIMD level
+ * is built on first use) and process() goes through the pointers. The plain
+ * C functions (*_c in conv_kernels.c) are the reference; the SSE4.1, AVX2
+ * and AVX-512 tables (conv_kernels_<level>.c) start as a copy of the level
+ * below and override entries. Every entry gives the same bits at every
+ * level, floats included: vector code runs across samples, never across
+ * taps, sums taps in the order stated here and never fuses a multiply with
+ * an add (the build passes -ffp-contract=off), so tests/test_kernels_conv.c
+ * compares each level with the C table bit for bit.
  *
  * Layout: every row argument is a packed row of interleaved channels, i.e.
  * a flat array of samples; `n` counts samples, never pixels. A horizontal
@@ -39,8 +41,12 @@
 #include "zeropix/simd.h"
 
 /* Fixed point of the u8 Gaussian: coefficients are integers summing to
- * exactly 1 << ZP_CONV_Q (16384); the vertical pass keeps 8 fraction bits. */
+ * exactly 1 << ZP_CONV_Q (16384); the vertical pass keeps ZP_CONV_MID_FRAC
+ * fraction bits, so its result (0..255 << 6 = 16320) and the sum of any two
+ * such values fit a signed 16-bit lane (SIMD levels fold symmetric taps and
+ * multiply pairs of 16-bit values into 32-bit sums). */
 #define ZP_CONV_Q 14
+#define ZP_CONV_MID_FRAC 6
 
 /* f32 box sums: samples are clamped to +-ZP_CONV_BOX_F32_LIMIT and rounded to
  * multiples of 2^-ZP_CONV_BOX_F32_FRAC, so that running sums are exact
@@ -52,17 +58,20 @@
 #define ZP_CONV_BOX_MAX_RADIUS 2000
 
 struct zp_conv_kernels {
-    const char *level; /* "c"; later "sse4", "avx2", ...                       */
+    const char *level; /* "c", "sse4", "avx2", "avx512": the last level that
+                        * overrode an entry of this table                    */
 
     /* ---- Separable pass, u8 in Q14 fixed point ---------------------------
      * coef[] >= 0 and sums to 1 << 14 (after tap merging too).
-     * Vertical: dst[i] = (sum_t rows[t][i] * coef[t] + 32) >> 6, the weighted
-     * mean with 8 fraction bits (0..65280). Exact integer arithmetic. */
-    void (*sep_v_u8_q8)(const void *const *rows, const int16_t *coef, int taps,
-                        uint16_t *dst, size_t n);
-    /* Horizontal: dst[i] = (sum_t src[i + t*step] * coef[t] + (1 << 21)) >> 22,
-     * rounding to nearest; src holds n + (taps-1)*step samples. */
-    void (*sep_h_q8_u8)(const uint16_t *src, const int16_t *coef, int taps, size_t step,
+     * Vertical: dst[i] = (sum_t rows[t][i] * coef[t] + 128) >> 8, the
+     * weighted mean with 6 fraction bits (0..16320). Exact integer
+     * arithmetic, so any summation order gives the same bits. */
+    void (*sep_v_u8_q6)(const void *const *rows, const int16_t *coef, int taps,
+                        int16_t *dst, size_t n);
+    /* Horizontal: dst[i] = (sum_t src[i + t*step] * coef[t] + (1 << 19)) >> 20,
+     * rounding to nearest; src holds n + (taps-1)*step samples, each 0..16320
+     * (what sep_v_u8_q6 gives), so every partial sum fits int32. */
+    void (*sep_h_q6_u8)(const int16_t *src, const int16_t *coef, int taps, size_t step,
                         uint8_t *dst, size_t n);
 
     /* ---- Separable pass in f32 (u8 with a large sigma, u16, f32) ---------
@@ -148,8 +157,9 @@ struct zp_conv_kernels {
     void (*conv_f32_to_f32)(const float *acc, float scale, float bias, float *dst, size_t n);
 };
 
-/* The kernels for this CPU: today the plain C table. Static; thread-safe
- * after the first call (make that call from plan()). The name doubles as
+/* The kernels at zp_simd_active() (the CPU's best level, capped by
+ * ZEROPIX_SIMD and zp_simd_set_cap). Static; thread-safe (call it from
+ * plan(), so that one image uses one table). The name doubles as
  * the struct tag: C keeps tags and functions apart. */
 const struct zp_conv_kernels *zp_conv_kernels(void);
 /* The plain C reference table, always. */
@@ -159,6 +169,34 @@ const struct zp_conv_kernels *zp_conv_kernels_c(void);
  * overrides anything. */
 const struct zp_conv_kernels *zp_conv_kernels_at(zp_simd level);
 
+
+/* ---- Integer taps for the SIMD levels ----------------------------------------
+ * The integer entries (sep_v_u8_q6, sep_h_q6_u8, conv_u8_i32) multiply
+ * 16-bit samples by 16-bit coefficients, two taps per instruction, so the
+ * levels share one description of the taps: a list of terms, each one tap
+ * or two taps of equal coefficient (symmetric Gaussian taps, whose samples
+ * are added first: the sum of two Q6 values still fits int16), with the
+ * coefficients packed in pairs (term k's in the low half of cc[k / 2] when
+ * k is even, the high half when odd; a missing partner has 0). Exact
+ * integer sums, so the order of terms does not change any result. */
+#define ZP_CONV_MAX_TERMS 256
+typedef struct zp_conv_terms {
+    int n, n2;                               /* terms; the first n2 fold two taps */
+    const char *p[ZP_CONV_MAX_TERMS];        /* first tap of each term           */
+    const char *q[ZP_CONV_MAX_TERMS];        /* second tap (folded terms only)   */
+    int32_t cc[ZP_CONV_MAX_TERMS / 2 + 1];   /* coefficient pairs                */
+} zp_conv_terms;
+/* Tap t reads base[t] (base != NULL) or base1 + t * stride bytes; its
+ * coefficient is c16[t] (c16 != NULL) or c32[t]. With fold != 0, taps are
+ * folded in pairs (t, taps-1-t) when all coefficients are symmetric. Returns
+ * 0 (and the caller uses the level below) when taps is not 1..256 or a
+ * coefficient does not fit int16. */
+int zp_conv_terms_make(zp_conv_terms *tm, const void *const *base, const char *base1,
+                       ptrdiff_t stride, const int16_t *c16, const int32_t *c32, int taps,
+                       int fold);
+/* init + the sum of all terms at sample i, for samples of `size` bytes (1:
+ * uint8_t, 2: int16_t); the scalar tail of the vector loops. */
+int32_t zp_conv_terms_sum(const zp_conv_terms *tm, int size, size_t i, int32_t init);
 
 /* ---- Planning helpers ------------------------------------------------------ */
 
@@ -280,7 +318,7 @@ typedef struct zp_conv_sep {
     const void **ptr;
     int16_t *cq;
     float   *cf;
-    void    *mid; /* padded vertical result: uint16 Q8 or float           */
+    void    *mid; /* padded vertical result: int16 Q6 or float            */
     float   *hf;  /* float horizontal result, when it is not the output   */
 } zp_conv_sep;
 /* q14: 1 to produce u8 through the Q14 path (dtype must be ZP_U8). */

@@ -15,16 +15,21 @@
  *
  * Every kernel has a plain C version (`<op>_row_<dtype>_c`, file-local in
  * point_kernels.c) that is always compiled and is the reference the SIMD
- * versions of issue 4 must match: bit for bit for u8 and u16; for f32
- * within 1e-6 absolute on inputs in -0.1..1.1.
+ * versions (point_kernels_<level>.c) match bit for bit, f32 included: they
+ * do the same operations in the same order (a NaN's payload aside).
  *
  * ---- Dispatch --------------------------------------------------------------
  *
- * zp_point_kernels() is the table the filters call through. Today it is the
- * plain C table; SIMD files will fill a copy once (plain C first, then the
- * overrides the CPU allows) and return that instead, with no change to any
- * filter. zp_point_kernels_c() is always the plain C table (for tests and
- * for forcing the scalar path). Both return static data: never free it.
+ * zp_point_kernels() is the table the filters call through (they take it in
+ * plan()): the one of zp_simd_active(), built once from the plain C table
+ * and the overrides of each level up to it (src/core/simd_internal.h).
+ * Overridden today: invert and threshold (every dtype) and grayscale
+ * (u8, u16) from SSE4.1, invert, threshold and u8 grayscale again in AVX2,
+ * and the u8 lookup table with AVX-512 VBMI. The u16 lookup table (a
+ * 128 KiB table: a gather per sample gains little) and f32 levels and
+ * grayscale are plain C at every level. zp_point_kernels_c() is always
+ * the plain C table (for tests and for forcing the scalar path). All
+ * return static data: never free it.
  *
  * ---- The row driver ---------------------------------------------------------
  *
@@ -107,7 +112,7 @@ struct zp_point_kernels {
     void (*gray_f32)(const float *src, float *dst, size_t pixels, int alpha);
 };
 
-/* The table the filters use (the best level available; plain C today). */
+/* The table the filters use (the level zp_simd_active() allows). */
 const struct zp_point_kernels *zp_point_kernels(void);
 /* The plain C table, always. */
 const struct zp_point_kernels *zp_point_kernels_c(void);

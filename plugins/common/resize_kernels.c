@@ -76,9 +76,13 @@ static void raw_span(double c, double radius, int64_t *lo, int64_t *hi) {
 }
 
 static zp_status axis_alloc(zp__resize_axis *axis, int32_t taps, int fixed) {
-    const size_t n = (size_t)axis->out_size, t = (size_t)taps;
-    if (t && n > SIZE_MAX / t / sizeof(float)) return ZP_ERR_OVERFLOW;
+    if (taps > INT32_MAX - ZP_RESIZE_TAP_ALIGN) return ZP_ERR_OVERFLOW;
+    const int32_t stride = (taps + ZP_RESIZE_TAP_ALIGN - 1) / ZP_RESIZE_TAP_ALIGN *
+                           ZP_RESIZE_TAP_ALIGN;
+    const size_t n = (size_t)axis->out_size, t = (size_t)stride;
+    if (n > SIZE_MAX / t / sizeof(float)) return ZP_ERR_OVERFLOW;
     axis->taps = taps;
+    axis->wstride = stride;
     axis->first = malloc(n * sizeof *axis->first);
     if (fixed) axis->wq = calloc(n * t, sizeof *axis->wq);
     else axis->wf = calloc(n * t, sizeof *axis->wf);
@@ -94,8 +98,9 @@ static zp_status axis_point(zp__resize_axis *axis, int fixed) {
     for (int64_t o = 0; o < out; o++) {
         /* floor((o + 0.5) * in / out), exactly; < in since 2o + 1 < 2 out */
         axis->first[o] = (int32_t)((2 * o + 1) * in / (2 * out));
-        if (fixed) axis->wq[o] = ZP_RESIZE_WEIGHT_ONE;
-        else axis->wf[o] = 1.0f;
+        const size_t k = (size_t)o * (size_t)axis->wstride;
+        if (fixed) axis->wq[k] = ZP_RESIZE_WEIGHT_ONE;
+        else axis->wf[k] = 1.0f;
     }
     return ZP_OK;
 }
@@ -165,7 +170,7 @@ zp_status zp__resize_axis_init(zp__resize_axis *axis, int32_t in_size, int32_t o
              * running sum of the normalised weights and R(C[last]) forced to
              * ONE, so the row sums to ONE exactly and each q is within 1 of
              * w * ONE. */
-            int16_t *q = axis->wq + (size_t)o * (size_t)taps;
+            int16_t *q = axis->wq + (size_t)o * (size_t)axis->wstride;
             double cum = 0.0;
             int32_t prev = 0;
             for (int32_t t = 0; t < taps; t++) {
@@ -176,7 +181,7 @@ zp_status zp__resize_axis_init(zp__resize_axis *axis, int32_t in_size, int32_t o
                 prev = r;
             }
         } else {
-            float *f = axis->wf + (size_t)o * (size_t)taps;
+            float *f = axis->wf + (size_t)o * (size_t)axis->wstride;
             for (int32_t t = 0; t < taps; t++) f[t] = (float)(w[t] / sum);
         }
     }
@@ -232,11 +237,11 @@ DEFINE_VERTICAL_FLOAT(vertical_f32_c, float)
  * of 1..4 channels gets its own unrolled loop (switch outside the loops). */
 static ALWAYS_INLINE void
 horizontal_u8_body(const int16_t *in, int32_t origin, const int32_t *first, const int16_t *w,
-                   int32_t taps, const int32_t ch, uint8_t *out, int32_t count) {
+                   int32_t taps, int32_t wstride, const int32_t ch, uint8_t *out, int32_t count) {
     enum { SHIFT = ZP_RESIZE_WEIGHT_BITS + ZP_RESIZE_MID_BITS };
     for (int32_t i = 0; i < count; i++) {
         const int16_t *p = in + (size_t)(first[i] - origin) * (size_t)ch;
-        const int16_t *wi = w + (size_t)i * (size_t)taps;
+        const int16_t *wi = w + (size_t)i * (size_t)wstride;
         for (int32_t c = 0; c < ch; c++) {
             const int16_t *pc = p + c;
             int32_t acc = 1 << (SHIFT - 1);
@@ -250,11 +255,11 @@ horizontal_u8_body(const int16_t *in, int32_t origin, const int32_t *first, cons
 
 static ALWAYS_INLINE void
 horizontal_float_body(const float *in, int32_t origin, const int32_t *first, const float *w,
-                      int32_t taps, const int32_t ch, float *out_f, uint16_t *out_u16,
-                      int32_t count) {
+                      int32_t taps, int32_t wstride, const int32_t ch, float *out_f,
+                      uint16_t *out_u16, int32_t count) {
     for (int32_t i = 0; i < count; i++) {
         const float *p = in + (size_t)(first[i] - origin) * (size_t)ch;
-        const float *wi = w + (size_t)i * (size_t)taps;
+        const float *wi = w + (size_t)i * (size_t)wstride;
         for (int32_t c = 0; c < ch; c++) {
             const float *pc = p + c;
             float acc = wi[0] * pc[0];
@@ -272,35 +277,35 @@ horizontal_float_body(const float *in, int32_t origin, const int32_t *first, con
 }
 
 static void horizontal_u8_c(const int16_t *in, int32_t origin, const int32_t *first,
-                            const int16_t *w, int32_t taps, int32_t channels, uint8_t *out,
-                            int32_t count) {
+                            const int16_t *w, int32_t taps, int32_t wstride, int32_t channels,
+                            uint8_t *out, int32_t count) {
     switch (channels) {
-    case 1: horizontal_u8_body(in, origin, first, w, taps, 1, out, count); break;
-    case 2: horizontal_u8_body(in, origin, first, w, taps, 2, out, count); break;
-    case 3: horizontal_u8_body(in, origin, first, w, taps, 3, out, count); break;
-    default: horizontal_u8_body(in, origin, first, w, taps, 4, out, count); break;
+    case 1: horizontal_u8_body(in, origin, first, w, taps, wstride, 1, out, count); break;
+    case 2: horizontal_u8_body(in, origin, first, w, taps, wstride, 2, out, count); break;
+    case 3: horizontal_u8_body(in, origin, first, w, taps, wstride, 3, out, count); break;
+    default: horizontal_u8_body(in, origin, first, w, taps, wstride, 4, out, count); break;
     }
 }
 
 static void horizontal_u16_c(const float *in, int32_t origin, const int32_t *first,
-                             const float *w, int32_t taps, int32_t channels, uint16_t *out,
-                             int32_t count) {
+                             const float *w, int32_t taps, int32_t wstride, int32_t channels,
+                             uint16_t *out, int32_t count) {
     switch (channels) {
-    case 1: horizontal_float_body(in, origin, first, w, taps, 1, NULL, out, count); break;
-    case 2: horizontal_float_body(in, origin, first, w, taps, 2, NULL, out, count); break;
-    case 3: horizontal_float_body(in, origin, first, w, taps, 3, NULL, out, count); break;
-    default: horizontal_float_body(in, origin, first, w, taps, 4, NULL, out, count); break;
+    case 1: horizontal_float_body(in, origin, first, w, taps, wstride, 1, NULL, out, count); break;
+    case 2: horizontal_float_body(in, origin, first, w, taps, wstride, 2, NULL, out, count); break;
+    case 3: horizontal_float_body(in, origin, first, w, taps, wstride, 3, NULL, out, count); break;
+    default: horizontal_float_body(in, origin, first, w, taps, wstride, 4, NULL, out, count); break;
     }
 }
 
 static void horizontal_f32_c(const float *in, int32_t origin, const int32_t *first,
-                             const float *w, int32_t taps, int32_t channels, float *out,
-                             int32_t count) {
+                             const float *w, int32_t taps, int32_t wstride, int32_t channels,
+                             float *out, int32_t count) {
     switch (channels) {
-    case 1: horizontal_float_body(in, origin, first, w, taps, 1, out, NULL, count); break;
-    case 2: horizontal_float_body(in, origin, first, w, taps, 2, out, NULL, count); break;
-    case 3: horizontal_float_body(in, origin, first, w, taps, 3, out, NULL, count); break;
-    default: horizontal_float_body(in, origin, first, w, taps, 4, out, NULL, count); break;
+    case 1: horizontal_float_body(in, origin, first, w, taps, wstride, 1, out, NULL, count); break;
+    case 2: horizontal_float_body(in, origin, first, w, taps, wstride, 2, out, NULL, count); break;
+    case 3: horizontal_float_body(in, origin, first, w, taps, wstride, 3, out, NULL, count); break;
+    default: horizontal_float_body(in, origin, first, w, taps, wstride, 4, out, NULL, count); break;
     }
 }
 
@@ -336,6 +341,7 @@ const struct zp_resize_kernels *zp_resize_kernels_at(zp_simd level) {
 /* ---- The filter machinery -------------------------------------------------------- */
 
 typedef struct resize_state {
+    const struct zp_resize_kernels *k; /* chosen in plan() */
     int32_t channels;
     zp_dtype dtype;
     zp__resize_axis x, y;
@@ -422,6 +428,7 @@ zp_status zp__resize_plan(const zp_plan_args *args, int64_t out_w, int64_t out_h
         snprintf(plan->message, sizeof plan->message, "out of memory");
         return ZP_ERR_NOMEM;
     }
+    s->k = zp_resize_kernels();
     s->channels = args->channels;
     s->dtype = args->dtype;
     const int fixed = args->dtype == ZP_U8;
@@ -508,7 +515,7 @@ static int size_mul(size_t a, size_t b, size_t *out) {
 zp_status zp__resize_process(void *state, const zp_view *in, const zp_rect *in_rect,
                              const zp_view *out, const zp_rect *out_rect) {
     const resize_state *s = state;
-    const struct zp_resize_kernels *k = zp_resize_kernels();
+    const struct zp_resize_kernels *k = s->k;
     const int32_t ch = s->channels;
     const size_t item = item_size(s->dtype);
 
@@ -528,20 +535,22 @@ zp_status zp__resize_process(void *state, const zp_view *in, const zp_rect *in_r
         in_rect->y + in_rect->height < sy1)
         return ZP_ERR_INVALID_ARG; /* not what region() asked for */
 
-    /* One scratch block: intermediate row | packed input rows (ring) | their
-     * row numbers | row pointers | packed output row. */
+    /* One scratch block: intermediate row (+ the padding the horizontal
+     * kernels may read, zeroed) | packed input rows (ring) | their row
+     * numbers | row pointers | packed output row. */
     const int32_t span = sx1 - sx0, ty = s->y.taps;
     const int in_packed = zp_row_is_packed(in), out_packed = zp_row_is_packed(out);
     const size_t samples = (size_t)span * (size_t)ch;
     const size_t mid_item = s->dtype == ZP_U8 ? sizeof(int16_t) : sizeof(float);
     size_t mid_bytes, row_bytes, ring_bytes = 0, out_bytes = 0;
-    if (size_mul(samples, mid_item, &mid_bytes) || size_mul(samples, item, &row_bytes) ||
+    if (size_mul(samples, mid_item, &mid_bytes) || mid_bytes > SIZE_MAX - ZP_RESIZE_MID_PAD ||
+        size_mul(samples, item, &row_bytes) ||
         (!in_packed && size_mul(ALIGN64(row_bytes), (size_t)ty, &ring_bytes)))
         return ZP_ERR_OVERFLOW;
     if (!out_packed) out_bytes = (size_t)ow * (size_t)ch * item;
     const size_t tags_bytes = in_packed ? 0 : (size_t)ty * sizeof(int32_t);
     const size_t ptr_bytes = (size_t)ty * sizeof(void *);
-    const size_t off_ring = ALIGN64(mid_bytes);
+    const size_t off_ring = ALIGN64(mid_bytes + ZP_RESIZE_MID_PAD);
     const size_t off_tags = off_ring + ALIGN64(ring_bytes);
     const size_t off_ptrs = off_tags + ALIGN64(tags_bytes);
     const size_t off_out = off_ptrs + ALIGN64(ptr_bytes);
@@ -554,6 +563,7 @@ zp_status zp__resize_process(void *state, const zp_view *in, const zp_rect *in_r
     int32_t *tags = (int32_t *)(scratch + off_tags);
     void *rows = scratch + off_ptrs;
     void *out_row = scratch + off_out;
+    memset((char *)mid + mid_bytes, 0, ZP_RESIZE_MID_PAD);
     for (int32_t t = 0; !in_packed && t < ty; t++) tags[t] = -1;
 
     const int32_t vx = sx0 - in_rect->x; /* first needed column, in `in` */
@@ -579,27 +589,28 @@ zp_status zp__resize_process(void *state, const zp_view *in, const zp_rect *in_r
         }
         void *dst = out_packed ? zp_view_pixel(out, 0, oy - oy0) : out_row;
         const int32_t *fx = s->x.first + ox0;
-        const size_t wo = (size_t)ox0 * (size_t)s->x.taps, wv = (size_t)oy * (size_t)ty;
+        const int32_t xs = s->x.wstride;
+        const size_t wo = (size_t)ox0 * (size_t)xs, wv = (size_t)oy * (size_t)s->y.wstride;
         switch (s->dtype) {
         case ZP_U8: {
             const uint8_t **r8 = rows; /* same pointers, typed for the kernel */
             for (int32_t t = 0; t < ty; t++) r8[t] = (const uint8_t *)r[t];
             k->vertical_u8(r8, s->y.wq + wv, ty, mid, samples);
-            k->horizontal_u8(mid, sx0, fx, s->x.wq + wo, s->x.taps, ch, dst, ow);
+            k->horizontal_u8(mid, sx0, fx, s->x.wq + wo, s->x.taps, xs, ch, dst, ow);
             break;
         }
         case ZP_U16: {
             const uint16_t **r16 = rows;
             for (int32_t t = 0; t < ty; t++) r16[t] = (const uint16_t *)r[t];
             k->vertical_u16(r16, s->y.wf + wv, ty, mid, samples);
-            k->horizontal_u16(mid, sx0, fx, s->x.wf + wo, s->x.taps, ch, dst, ow);
+            k->horizontal_u16(mid, sx0, fx, s->x.wf + wo, s->x.taps, xs, ch, dst, ow);
             break;
         }
         default: {
             const float **rf = rows;
             for (int32_t t = 0; t < ty; t++) rf[t] = (const float *)r[t];
             k->vertical_f32(rf, s->y.wf + wv, ty, mid, samples);
-            k->horizontal_f32(mid, sx0, fx, s->x.wf + wo, s->x.taps, ch, dst, ow);
+            k->horizontal_f32(mid, sx0, fx, s->x.wf + wo, s->x.taps, xs, ch, dst, ow);
             break;
         }
         }

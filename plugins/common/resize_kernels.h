@@ -1,6 +1,7 @@
 /* resize_kernels.h: the separable resampler behind `resize` and `thumbnail`:
- * precomputed weight tables, the kernel table (plain C now, SIMD levels
- * later) and the plan/region/process/done callbacks both filters share.
+ * precomputed weight tables, the kernel table (plain C, with SSE4.1, AVX2
+ * and AVX-512 overrides in resize_kernels_<level>.c) and the
+ * plan/region/process/done callbacks both filters share.
  *
  * ---- How a resize runs ------------------------------------------------------
  *
@@ -63,6 +64,14 @@
 #define ZP_RESIZE_WEIGHT_ONE (1 << ZP_RESIZE_WEIGHT_BITS)
 #define ZP_RESIZE_MID_BITS 6
 
+/* Weight rows are padded with zeros to a multiple of TAP_ALIGN entries, so
+ * a SIMD kernel can take taps in whole groups of up to 8 with no tail. The
+ * intermediate row handed to a horizontal kernel is followed by MID_PAD
+ * readable bytes (process() zeroes them): a group that runs past the last
+ * real tap, or a 16-byte load of a 3-channel pixel, reads there. */
+#define ZP_RESIZE_TAP_ALIGN 8
+#define ZP_RESIZE_MID_PAD 256
+
 /* Largest output side and output pixel count the filters accept. */
 #define ZP_RESIZE_MAX_SIDE 65535
 
@@ -79,33 +88,52 @@ typedef enum zp_resize_filter {
 /* ---- The kernel table --------------------------------------------------------
  * Vertical: out[i] = sum_t w[t] * rows[t][i] for i < samples (a row of
  *   interleaved channels is one flat array of samples; rows[t] are `taps`
- *   input rows, already offset to the first needed column).
+ *   input rows, already offset to the first needed column). Reads and
+ *   writes exactly those samples.
  * Horizontal: for output pixel i < count and channel c < channels,
- *   out[i*channels + c] = sum_t w[i*taps + t] * in[(first[i] - origin + t)
- *   * channels + c], where `in` is the intermediate row whose sample 0 is
- *   input column `origin` (first[] holds absolute input columns).
- * Pointers are not aligned beyond their type; rows never alias `out`. */
+ *   out[i*channels + c] = sum_t w[i*wstride + t] * in[(first[i] - origin + t)
+ *   * channels + c], t < taps, where `in` is the intermediate row whose
+ *   sample 0 is input column `origin` (first[] holds absolute input
+ *   columns). wstride is a multiple of ZP_RESIZE_TAP_ALIGN, >= taps, and
+ *   w[i*wstride + t] is 0 for taps <= t < wstride. A kernel may read `in`
+ *   up to ZP_RESIZE_MID_PAD bytes past its last sample (the caller
+ *   provides them, any values: integer kernels only multiply them by zero
+ *   weights or drop the result, float kernels only drop it), and writes
+ *   exactly count * channels samples of out.
+ * Pointers are not aligned beyond their type; rows never alias `out`.
+ * The rounding of each kernel is fixed by the plain C one (arithmetic per
+ * dtype above): every level gives the same bits.
+ *
+ * Overrides: SSE4.1 replaces every entry (float horizontal passes are
+ * vectorised for 3 and 4 channels, one pixel's channels per register, and
+ * stay scalar for 1 and 2); AVX2 replaces the u8 entries and the float
+ * vertical ones; AVX-512 the same, with 8-tap steps for 3 and 4 channels.
+ * The u8 horizontal pass takes taps two at a time with pmaddwd on (tap,
+ * tap + 1) pairs per channel, in steps of 2 to 8 taps (hence
+ * ZP_RESIZE_TAP_ALIGN); the u8 vertical pass interleaves pairs of rows. */
 struct zp_resize_kernels {
-    const char *name; /* "c", later "sse4", "avx2", ...: the level in use */
+    const char *name; /* "c", "sse4", "avx2", "avx512": the highest level
+                         that overrides an entry of this table */
     void (*vertical_u8)(const uint8_t *const *rows, const int16_t *w, int32_t taps,
                         int16_t *out, size_t samples);
     void (*horizontal_u8)(const int16_t *in, int32_t origin, const int32_t *first,
-                          const int16_t *w, int32_t taps, int32_t channels, uint8_t *out,
-                          int32_t count);
+                          const int16_t *w, int32_t taps, int32_t wstride, int32_t channels,
+                          uint8_t *out, int32_t count);
     void (*vertical_u16)(const uint16_t *const *rows, const float *w, int32_t taps,
                          float *out, size_t samples);
     void (*horizontal_u16)(const float *in, int32_t origin, const int32_t *first,
-                           const float *w, int32_t taps, int32_t channels, uint16_t *out,
-                           int32_t count);
+                           const float *w, int32_t taps, int32_t wstride, int32_t channels,
+                           uint16_t *out, int32_t count);
     void (*vertical_f32)(const float *const *rows, const float *w, int32_t taps, float *out,
                          size_t samples);
     void (*horizontal_f32)(const float *in, int32_t origin, const int32_t *first,
-                           const float *w, int32_t taps, int32_t channels, float *out,
-                           int32_t count);
+                           const float *w, int32_t taps, int32_t wstride, int32_t channels,
+                           float *out, int32_t count);
 };
 
-/* The table the filters use (today the plain C one; static, never NULL).
- * The type is a struct tag only, so that the getter can carry its name. */
+/* The table at zp_simd_active(), what the filters use (they take it in
+ * plan()); static, never NULL. The type is a struct tag only, so that the
+ * getter can carry its name. */
 const struct zp_resize_kernels *zp_resize_kernels(void);
 /* The plain C reference table, always available (for kernel tests). */
 const struct zp_resize_kernels *zp_resize_kernels_c(void);
@@ -114,14 +142,16 @@ const struct zp_resize_kernels *zp_resize_kernels_at(zp_simd level);
 
 /* ---- Weight tables -------------------------------------------------------------- */
 
-/* One axis: for each output position, the first input index and `taps`
- * weights (zero-padded so every position has the same count). */
+/* One axis: for each output position o, the first input index and `taps`
+ * weights at w[o * wstride] (zero-padded so every position has the same
+ * count, then to wstride). */
 typedef struct zp__resize_axis {
     int32_t  in_size, out_size;
     int32_t  taps;    /* 1..in_size                                           */
+    int32_t  wstride; /* taps rounded up to a multiple of ZP_RESIZE_TAP_ALIGN */
     int32_t *first;   /* [out_size], 0..in_size-taps, non-decreasing          */
-    int16_t *wq;      /* [out_size * taps] u8 fixed point, or NULL            */
-    float   *wf;      /* [out_size * taps] u16/f32, or NULL                   */
+    int16_t *wq;      /* [out_size * wstride] u8 fixed point, or NULL         */
+    float   *wf;      /* [out_size * wstride] u16/f32, or NULL                */
 } zp__resize_axis;
 
 /* Fill `axis` for resampling in_size -> out_size (both >= 1) with `filter`;

@@ -10,6 +10,7 @@
 
 #define MAX_SIDE 15
 #define MAX_ENTRY 1e6 /* |kernel entry| and |scale|: keeps float sums finite */
+#define BLOCK 2048    /* samples per kernel call: 8 KiB of sums              */
 
 typedef struct convolve_state {
     const struct zp_conv_kernels *k;
@@ -127,31 +128,40 @@ static zp_status convolve_process(void *state, const zp_view *in, const zp_rect 
     /* Padded rows, in float unless the integer path applies. */
     zp_conv_rows_reserve(&rows, k, in, x0, n, pad_l, pad_r, !s->integer, s->side, &scratch);
     zp_conv_out_reserve(&o, out, &scratch);
-    const size_t off_ptr = zp_conv_reserve(&scratch, (size_t)s->side, sizeof(void *));
-    const size_t off_acc = zp_conv_reserve(&scratch, ns, sizeof(float)); /* or int32_t */
+    const size_t off_ptr = zp_conv_reserve(&scratch, 2 * (size_t)s->side, sizeof(void *));
+    const size_t off_acc = zp_conv_reserve(&scratch, BLOCK, sizeof(float)); /* or int32_t */
     if ((st = zp_conv_scratch_alloc(&scratch))) return st;
     zp_conv_rows_bind(&rows, &scratch);
     zp_conv_out_bind(&o, &scratch);
-    const void **ptr = zp_conv_at(&scratch, off_ptr);
+    const void **ptr = zp_conv_at(&scratch, off_ptr), **part = ptr + s->side;
     void *acc = zp_conv_at(&scratch, off_acc);
     const float fscale = (float)s->scale, fbias = (float)s->bias;
+    const size_t in_item = s->integer ? zp_sample_bytes(s->dtype) : sizeof(float);
+    const size_t out_item = zp_sample_bytes(s->dtype);
 
     for (int32_t y = 0; y < out->height; y++) {
         for (int32_t t = 0; t < s->side; t++)
             ptr[t] = zp_conv_rows_get(&rows, zp_clamp_i32(oy0 + y + t - h, 0, last));
-        void *dst = zp_conv_out_row(&o, y);
-        if (s->integer && s->dtype == ZP_U8) {
-            k->conv_u8_i32(ptr, s->ki, s->side, step, acc, ns);
-            k->conv_i32_to_u8(acc, s->scale, s->bias, dst, ns);
-        } else if (s->integer) {
-            k->conv_u16_i32(ptr, s->ki, s->side, step, acc, ns);
-            k->conv_i32_to_u16(acc, s->scale, s->bias, dst, ns);
-        } else {
-            k->conv_f32(ptr, s->kf, s->side, step, acc, ns);
-            switch (s->dtype) {
-            case ZP_U8: k->conv_f32_to_u8(acc, fscale, fbias, dst, ns); break;
-            case ZP_U16: k->conv_f32_to_u16(acc, fscale, fbias, dst, ns); break;
-            default: k->conv_f32_to_f32(acc, fscale, fbias, dst, ns); break;
+        unsigned char *row = zp_conv_out_row(&o, y);
+        /* Block by block, so that the sums stay in L1 between the two steps. */
+        for (size_t i0 = 0; i0 < ns; i0 += BLOCK) {
+            const size_t m = ns - i0 < BLOCK ? ns - i0 : BLOCK;
+            for (int32_t t = 0; t < s->side; t++)
+                part[t] = (const unsigned char *)ptr[t] + i0 * in_item;
+            void *dst = row + i0 * out_item;
+            if (s->integer && s->dtype == ZP_U8) {
+                k->conv_u8_i32(part, s->ki, s->side, step, acc, m);
+                k->conv_i32_to_u8(acc, s->scale, s->bias, dst, m);
+            } else if (s->integer) {
+                k->conv_u16_i32(part, s->ki, s->side, step, acc, m);
+                k->conv_i32_to_u16(acc, s->scale, s->bias, dst, m);
+            } else {
+                k->conv_f32(part, s->kf, s->side, step, acc, m);
+                switch (s->dtype) {
+                case ZP_U8: k->conv_f32_to_u8(acc, fscale, fbias, dst, m); break;
+                case ZP_U16: k->conv_f32_to_u16(acc, fscale, fbias, dst, m); break;
+                default: k->conv_f32_to_f32(acc, fscale, fbias, dst, m); break;
+                }
             }
         }
         zp_conv_out_put(&o, y);

@@ -32,10 +32,12 @@ enum {
 
 /* Subcommands: argv[0] is the subcommand's name. Return an exit code. */
 int cli_cmd_convert(int argc, char **argv);
+int cli_cmd_batch(int argc, char **argv);
 int cli_cmd_info(int argc, char **argv);
 int cli_cmd_ops(int argc, char **argv);
 /* Help texts, printed by `CMD --help` and `zeropix help CMD`. */
 void cli_help_convert(FILE *out);
+void cli_help_batch(FILE *out);
 void cli_help_info(FILE *out);
 void cli_help_ops(FILE *out);
 
@@ -64,6 +66,11 @@ const char *cli_display_name(const char *path, const char *dash_name);
 
 /* 1 when `arg` is "-", the standard-stream placeholder. */
 int cli_is_dash(const char *arg);
+
+/* Write `text` as a JSON string (quotes included). File names are bytes,
+ * not necessarily UTF-8: a byte that is not part of valid UTF-8 becomes
+ * U+FFFD and control characters are escaped, so the line stays valid JSON. */
+void cli_json_string(FILE *out, const char *text);
 
 /* ---- Option values ------------------------------------------------------- */
 
@@ -94,5 +101,126 @@ int cli_parse_format(const char *cmd, const char *text, zp_format *out);
 struct option;
 int cli_getopt_error(const char *cmd, int ret, const struct option *longopts,
                      char **argv);
+
+/* ---- Options of one conversion (convert_options.c) ---------------------------
+ * convert and batch take the same decode, encode, limit and filter options:
+ * one table, one parser, one help text. */
+
+/* Options given explicitly, to warn when one cannot apply to the output. */
+enum {
+    CLI_GIVEN_QUALITY = 1u << 0,
+    CLI_GIVEN_PROGRESSIVE = 1u << 1,
+    CLI_GIVEN_OPTIMIZE = 1u << 2,
+    CLI_GIVEN_SUBSAMPLING = 1u << 3,
+    CLI_GIVEN_COMPRESSION = 1u << 4,
+    CLI_GIVEN_DEPTH = 1u << 5,
+    CLI_GIVEN_THREADS = 1u << 6,
+    CLI_GIVEN_PNG_FILTER = 1u << 7
+};
+
+#define CLI_MAX_PLUGINS 64
+
+typedef struct cli_job_options {
+    zp_encode_options enc;  /* library defaults, then the options; enc.format
+                               is ZP_FORMAT_UNKNOWN unless -f was given     */
+    zp_decode_options dec;  /* complete once cli_job_options_finish() ran   */
+    unsigned given;         /* CLI_GIVEN_* bits                              */
+    int threads;            /* --threads; 0 when not given                   */
+    int no_orient, strip, no_limits;
+    int whole_frame;        /* --whole-frame: not strip by strip             */
+    char *plugins[CLI_MAX_PLUGINS]; /* borrowed from argv                   */
+    int plugin_count;
+} cli_job_options;
+
+/* getopt_long values of the shared options; a command numbers its own long
+ * options from CLI_OPT_JOB_END. */
+enum {
+    CLI_OPT_PROGRESSIVE = 256, CLI_OPT_OPTIMIZE, CLI_OPT_SUBSAMPLING, CLI_OPT_COMPRESSION,
+    CLI_OPT_DEPTH, CLI_OPT_NO_ORIENT, CLI_OPT_STRIP, CLI_OPT_MAX_PIXELS, CLI_OPT_NO_LIMITS,
+    CLI_OPT_THREADS, CLI_OPT_PLUGIN, CLI_OPT_FAIL_ON, CLI_OPT_SIMD, CLI_OPT_WHOLE_FRAME,
+    CLI_OPT_PNG_FILTER, CLI_OPT_JOB_END
+};
+
+/* The shared options, for a command's getopt_long table and optstring. */
+#define CLI_JOB_SHORT_OPTIONS "f:q:"
+#define CLI_JOB_LONG_OPTIONS                                            \
+    {"format", required_argument, NULL, 'f'},                           \
+    {"quality", required_argument, NULL, 'q'},                          \
+    {"progressive", no_argument, NULL, CLI_OPT_PROGRESSIVE},            \
+    {"optimize", no_argument, NULL, CLI_OPT_OPTIMIZE},                  \
+    {"subsampling", required_argument, NULL, CLI_OPT_SUBSAMPLING},      \
+    {"compression", required_argument, NULL, CLI_OPT_COMPRESSION},      \
+    {"png-filter", required_argument, NULL, CLI_OPT_PNG_FILTER},        \
+    {"depth", required_argument, NULL, CLI_OPT_DEPTH},                  \
+    {"no-orient", no_argument, NULL, CLI_OPT_NO_ORIENT},                \
+    {"strip", no_argument, NULL, CLI_OPT_STRIP},                        \
+    {"max-pixels", required_argument, NULL, CLI_OPT_MAX_PIXELS},        \
+    {"no-limits", no_argument, NULL, CLI_OPT_NO_LIMITS},                \
+    {"threads", required_argument, NULL, CLI_OPT_THREADS},              \
+    {"plugin", required_argument, NULL, CLI_OPT_PLUGIN},                \
+    {"fail-on", required_argument, NULL, CLI_OPT_FAIL_ON},              \
+    {"simd", required_argument, NULL, CLI_OPT_SIMD},                    \
+    {"whole-frame", no_argument, NULL, CLI_OPT_WHOLE_FRAME}
+
+/* Returned by cli_job_option() for an option that is not a shared one. */
+#define CLI_NOT_JOB_OPTION (-2)
+
+/* Library defaults, nothing given. */
+void cli_job_options_init(cli_job_options *o);
+
+/* Take getopt_long's answer `c` (with `arg`, its optarg) when it is a shared
+ * option: CLI_CONTINUE when taken, an exit code after a message when its
+ * value is wrong, CLI_NOT_JOB_OPTION when `c` is not a shared option. */
+int cli_job_option(const char *cmd, cli_job_options *o, int c, const char *arg);
+
+/* After the options: fill in the decode and encode options they imply.
+ * `format` is the output format when every output has the same one
+ * (ZP_FORMAT_UNKNOWN when it varies by file): a --depth that format cannot
+ * hold is a usage error, and options that mean nothing for it get a note
+ * on stderr. CLI_CONTINUE or CLI_EXIT_USAGE. */
+int cli_job_options_finish(const char *cmd, cli_job_options *o, zp_format format);
+
+/* The help text of the shared options from --simd to --no-limits (each
+ * command documents -f and --threads in its own words). */
+void cli_help_job_options(FILE *out);
+
+/* The registry and the parsed chain for `count` operations (both NULL when
+ * there are no operations and no --plugin). A mistake in the chain is a
+ * usage error, reported; CLI_CONTINUE on success. Free with
+ * zp_pipeline_free() and zp_registry_free(). */
+int cli_job_chain(const char *cmd, const cli_job_options *o, int count, char *const *ops,
+                  zp_registry **reg, zp_pipeline **pipe);
+
+/* ---- One conversion (convert_job.c) ------------------------------------------
+ * Decode, turn upright, run the chain, encode to a temporary file renamed
+ * into place: the one code path of convert and of each batch worker. A job
+ * keeps what can serve the next file (the decoded-pixel buffer, the parsed
+ * chain), so a worker allocates nothing per file once it has seen its
+ * largest image. One job per thread. */
+typedef struct cli_job {
+    const cli_job_options *opt;  /* borrowed                                  */
+    zp_pipeline *pipe;           /* borrowed; NULL = no operations            */
+    zp_run_options run;          /* threads for the chain, the pixel limit    */
+    zp_buffer *pixels;           /* owned: decoded pixels, reused file to file */
+} cli_job;
+
+typedef struct cli_job_result {
+    zp_status status;            /* ZP_OK or why it failed                    */
+    const char *error_name;      /* the file a failure is about (the input's or
+                                    the output's display name)                */
+    char error[640];             /* the reason, "" on success                 */
+    char warning[640];           /* damage --fail-on let through, "" if none  */
+    int32_t width, height;       /* of the image written                      */
+} cli_job_result;
+
+/* `threads` is zp_run_options.threads (0 = one per core). */
+void cli_job_init(cli_job *job, const cli_job_options *opt, zp_pipeline *pipe, int threads);
+void cli_job_release(cli_job *job);
+
+/* Convert `input` ("-": standard input) to `output` ("-": standard output)
+ * in `format`. Returns res->status. Nothing is printed: the caller reports
+ * res->error and res->warning. */
+zp_status cli_job_run(cli_job *job, const char *input, const char *output, zp_format format,
+                      cli_job_result *res);
 
 #endif

@@ -36,68 +36,17 @@ void cli_help_info(FILE *out) {
 
 /* ---- JSON output -------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s) {
-    unsigned char c = s[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) n = 2, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef) n = 3, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4) n = 4, min = 0x10000;
-    else return 0;
-    unsigned cp = c & (0x3f >> (n - 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the NUL */
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return n;
-}
-
-/* A JSON string. File names are bytes, not necessarily UTF-8: a byte that
- * is not part of valid UTF-8 becomes U+FFFD so the line stays valid JSON. */
-static void json_string(FILE *out, const char *text) {
-    const unsigned char *s = (const unsigned char *)text;
-    fputc('"', out);
-    while (*s) {
-        size_t n = utf8_len(s);
-        if (n == 0) {
-            fputs("\\ufffd", out);
-            s++;
-            continue;
-        }
-        if (n > 1) {
-            fwrite(s, 1, n, out);
-            s += n;
-            continue;
-        }
-        switch (*s) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*s < 0x20 || *s == 0x7f) fprintf(out, "\\u%04x", *s);
-            else fputc(*s, out);
-        }
-        s++;
-    }
-    fputc('"', out);
-}
-
 static void json_info(FILE *out, const char *file, const zp_image_info *in) {
     fputs("{\"file\":", out);
-    json_string(out, file);
+    cli_json_string(out, file);
     fputs(",\"format\":", out);
-    json_string(out, zp_format_name(in->format));
+    cli_json_string(out, zp_format_name(in->format));
     fprintf(out, ",\"width\":%ld,\"height\":%ld,\"channels\":%ld,\"bit_depth\":%d",
             (long)in->width, (long)in->height, (long)in->channels, in->bit_depth);
     fputs(",\"dtype\":", out);
-    json_string(out, zp_dtype_name(in->dtype));
+    cli_json_string(out, zp_dtype_name(in->dtype));
     fputs(",\"color\":", out);
-    json_string(out, in->color ? in->color : "unknown");
+    cli_json_string(out, in->color ? in->color : "unknown");
     fprintf(out, ",\"orientation\":%d,\"orientation_applied\":%s,\"interlaced\":%s"
             ",\"icc_size\":%zu,\"exif_size\":%zu}\n",
             in->orientation, in->orientation_applied ? "true" : "false",
@@ -106,9 +55,9 @@ static void json_info(FILE *out, const char *file, const zp_image_info *in) {
 
 static void json_error(FILE *out, const char *file, const char *reason) {
     fputs("{\"file\":", out);
-    json_string(out, file);
+    cli_json_string(out, file);
     fputs(",\"error\":", out);
-    json_string(out, reason);
+    cli_json_string(out, reason);
     fputs("}\n", out);
 }
 

@@ -20,6 +20,8 @@ typedef struct command {
 static const command commands[] = {
     {"convert", cli_cmd_convert, cli_help_convert,
      "convert one image to JPEG, PNG or PNM, keeping ICC and EXIF"},
+    {"batch", cli_cmd_batch, cli_help_batch,
+     "convert many images in parallel: resumable, with a report, shardable"},
     {"ops", cli_cmd_ops, cli_help_ops,
      "list the filters for convert, or one filter's parameters"},
     {"info", cli_cmd_info, cli_help_info,
@@ -47,6 +49,7 @@ static void help_main(FILE *out) {
           "Examples:\n"
           "  zeropix convert photo.jpg photo.png\n"
           "  zeropix convert in.jpg out.jpg crop:x=10,y=10,w=200,h=200 blur:sigma=2\n"
+          "  zeropix batch -o thumbs thumbnail:256,256 -- photos\n"
           "  zeropix ops resize\n"
           "  zeropix convert -q 80 --progressive scan.png scan.jpg\n"
           "  zeropix convert --format jpeg - - < in.png > out.jpg\n"

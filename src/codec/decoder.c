@@ -17,6 +17,7 @@ struct zp_decoder {
     zp__diag           diag;   /* warnings about the input (via reader.diag) */
     int                failed;
     int                used;   /* pixels were decoded once already         */
+    zp__rowsink        sink;   /* where rows go while decoding             */
 };
 
 static zp_status open_common(zp_decoder *d, const zp_decode_options *opt) {
@@ -120,41 +121,91 @@ const zp_metadata *zp_decoder_metadata(const zp_decoder *dec) { return dec ? &de
 
 const char *zp_decoder_warning(const zp_decoder *dec) { return dec ? dec->diag.first : ""; }
 
-/* Decode the stored pixels through `target` (stored orientation). */
-static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
+/* Reset the EXIF orientation tag once the pixels are upright: an EXIF still
+ * saying "rotate" would make viewers turn them twice once written out.
+ * (Orientation != 1 means the blob parsed, so the tag can be rewritten.) */
+static void reset_orientation_tag(zp_decoder *d) {
+    if (d->opt.apply_orientation && d->stored.orientation != 1 && d->meta.exif)
+        (void)zp_exif_set_orientation(d->meta.exif, d->meta.exif_size, 1);
+}
+
+const zp_image_info *zp__decoder_stored_info(const zp_decoder *dec) { return &dec->stored; }
+
+int zp__decoder_orientation(const zp_decoder *dec) {
+    return dec->opt.apply_orientation ? dec->stored.orientation : 1;
+}
+
+zp_status zp__decoder_begin_rows(zp_decoder *d, const zp__rowsink *sink) {
     if (d->failed || d->used)
         return zp__fail(ZP_ERR_BAD_STATE, d->failed ? "decoder already failed"
                                                     : "pixels were already decoded");
     d->used = 1;
-    zp__rowsink sink = {0};
-    sink.dst = *target;
-    sink.width = d->stored.width;
-    sink.height = d->stored.height;
-    sink.channels = d->stored.channels;
-    sink.dtype = d->stored.dtype;
-    sink.direct = zp_view_rows_packed(target) && target->dtype == d->stored.dtype;
-    zp_status st = ZP_OK;
-    if (!sink.direct) {
-        size_t row = (size_t)sink.width * (size_t)sink.channels * zp_dtype_size(sink.dtype);
-        zp_view packed = {NULL, sink.width, 1, sink.channels, sink.dtype, (ptrdiff_t)row,
-                          (ptrdiff_t)(row / (size_t)sink.width), (ptrdiff_t)zp_dtype_size(sink.dtype),
-                          0, NULL};
-        size_t tmp = zp__copy_scratch_size(&packed, target);
-        if (!(sink.scratch = malloc(ZP__ALIGN16(row) + tmp)))
-            st = zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
-        else sink.copy_tmp = (char *)sink.scratch + ZP__ALIGN16(row);
+    d->sink = *sink;
+    d->sink.width = d->stored.width;
+    d->sink.height = d->stored.height;
+    d->sink.channels = d->stored.channels;
+    d->sink.dtype = d->stored.dtype;
+    if (d->sink.row_fn) {
+        d->sink.direct = 1;
+        reset_orientation_tag(d); /* encoders write it before the first row */
     }
-    if (!st) st = d->codec->read(d->state, &sink);
-    free(sink.scratch);
-    zp_view_release(&sink.whole);
+    return ZP_OK;
+}
+
+zp_status zp__decoder_rows(zp_decoder *d, int32_t until) {
+    if (d->failed) return zp__fail(ZP_ERR_BAD_STATE, "decoder already failed");
+    if (until > d->stored.height) until = d->stored.height;
+    zp_status st = d->codec->read_rows(d->state, &d->sink, until);
     if (st) d->failed = 1;
     d->info.warnings = d->stored.warnings = d->diag.warnings;
     d->info.truncated = d->stored.truncated = d->diag.truncated;
-    /* Upright pixels: an EXIF still saying "rotate" would make viewers turn
-     * them twice once written out. (Orientation != 1 means the blob parsed,
-     * so the tag can be rewritten.) */
-    if (!st && d->opt.apply_orientation && d->stored.orientation != 1 && d->meta.exif)
-        (void)zp_exif_set_orientation(d->meta.exif, d->meta.exif_size, 1);
+    return st;
+}
+
+zp_status zp__decoder_set_window(zp_decoder *d, int denom, const int32_t want[4], int32_t got[4]) {
+    if (d->failed || d->used)
+        return zp__fail(ZP_ERR_BAD_STATE, "the window is set before decoding");
+    if (!d->codec->set_window)
+        return zp__fail(ZP_ERR_UNSUPPORTED, "%s decodes whole images only", d->codec->name);
+    if (denom != 1 && denom != 2 && denom != 4 && denom != 8)
+        return zp__fail(ZP_ERR_INVALID_ARG, "scale 1/%d (1, 2, 4 or 8)", denom);
+    zp_status st = d->codec->set_window(d->state, denom, want, got);
+    if (st) {
+        d->failed = 1;
+        return st;
+    }
+    d->stored.width = got[2];
+    d->stored.height = got[3];
+    int swap = d->opt.apply_orientation && d->stored.orientation >= 5;
+    d->info.width = swap ? got[3] : got[2];
+    d->info.height = swap ? got[2] : got[3];
+    return ZP_OK;
+}
+
+/* Decode the stored pixels through `target` (stored orientation). */
+static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
+    zp__rowsink sink = {0};
+    sink.dst = *target;
+    sink.direct = zp_view_rows_packed(target) && target->dtype == d->stored.dtype;
+    zp_status st = zp__decoder_begin_rows(d, &sink);
+    if (st) return st;
+    if (!d->sink.direct) {
+        size_t row = (size_t)d->sink.width * (size_t)d->sink.channels * zp_dtype_size(d->sink.dtype);
+        zp_view packed = {NULL, d->sink.width, 1, d->sink.channels, d->sink.dtype, (ptrdiff_t)row,
+                          (ptrdiff_t)(row / (size_t)d->sink.width),
+                          (ptrdiff_t)zp_dtype_size(d->sink.dtype), 0, NULL};
+        size_t tmp = zp__copy_scratch_size(&packed, target);
+        if (!(d->sink.scratch = malloc(ZP__ALIGN16(row) + tmp))) {
+            d->failed = 1;
+            return zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
+        }
+        d->sink.copy_tmp = (char *)d->sink.scratch + ZP__ALIGN16(row);
+    }
+    st = zp__decoder_rows(d, d->stored.height);
+    free(d->sink.scratch);
+    d->sink.scratch = NULL;
+    zp_view_release(&d->sink.whole);
+    if (!st) reset_orientation_tag(d);
     return st;
 }
 
@@ -207,6 +258,7 @@ zp_status zp_decoder_read_into(zp_decoder *dec, const zp_view *dst) {
 void zp_decoder_close(zp_decoder *dec) {
     if (!dec) return;
     if (dec->codec) dec->codec->close(dec->state);
+    zp_view_release(&dec->sink.whole);
     if (dec->reader.owns_file) fclose(dec->reader.file);
     zp_metadata_clear(&dec->meta);
     free(dec);

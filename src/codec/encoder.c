@@ -23,8 +23,9 @@ static zp_status check_options(const zp_view *view, const zp_encode_options *opt
             return zp__fail(ZP_ERR_INVALID_ARG, "chroma subsampling %d (444, 422 or 420)",
                             opt->subsampling);
     }
-    if (opt->format == ZP_FORMAT_PNG && (opt->compression < 0 || opt->compression > 9))
-        return zp__fail(ZP_ERR_INVALID_ARG, "PNG compression %d (0..9)", opt->compression);
+    if (opt->format == ZP_FORMAT_PNG && (opt->compression < -1 || opt->compression > 9))
+        return zp__fail(ZP_ERR_INVALID_ARG, "PNG compression %d (-1 fast, or zlib 0..9)",
+                        opt->compression);
     if (opt->format != ZP_FORMAT_JPEG && opt->bit_depth != 0 && opt->bit_depth != 8 &&
         opt->bit_depth != 16)
         return zp__fail(ZP_ERR_INVALID_ARG, "bit depth %d (8 or 16)", opt->bit_depth);
@@ -37,7 +38,8 @@ static zp_status encode_to(const zp_view *view, const zp_metadata *meta,
     const zp__codec *codec;
     zp_status st = check_options(view, opt, &codec);
     if (st) return st;
-    return codec->encode(view, opt->strip_metadata ? NULL : meta, opt, w);
+    st = codec->encode(view, opt->strip_metadata ? NULL : meta, opt, w);
+    return st ? st : zp__rowstream_check(view); /* a row stream that failed midway */
 }
 
 static zp_encode_options options_or_defaults(const zp_encode_options *opt) {
@@ -147,6 +149,7 @@ zp_status zp_image_encode_file(const zp_view *view, const zp_metadata *meta, con
         zp__writer dw = {.file = f};
         st = codec->encode(view, o.strip_metadata ? NULL : meta, &o, &dw);
         if (!st) st = zp__writer_status(&dw);
+        if (!st) st = zp__rowstream_check(view);
         if (fclose(f) != 0 && !st) st = zp__fail(ZP_ERR_IO, "write error: %s", strerror(errno));
         return st;
     }
@@ -162,6 +165,7 @@ zp_status zp_image_encode_file(const zp_view *view, const zp_metadata *meta, con
     } else {
         st = codec->encode(view, o.strip_metadata ? NULL : meta, &o, &w);
         if (!st) st = zp__writer_status(&w);
+        if (!st) st = zp__rowstream_check(view); /* no rename over a failed stream */
         if (fclose(w.file) != 0 && !st) st = zp__fail(ZP_ERR_IO, "write error: %s", strerror(errno));
     }
     if (!st && rename(temp, path) != 0)

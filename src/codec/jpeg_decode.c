@@ -92,6 +92,9 @@ typedef struct jpeg_dec {
     int cmyk, inverted;      /* 4-component file; samples stored as 255 - ink */
     int failed, done;
     uint8_t *scratch;        /* one CMYK row */
+    int windowed;            /* set_window: decode only rows y0..y0+h-1 and
+                                columns x0..x0+w-1 of the scaled image      */
+    JDIMENSION x0, y0, w, h;
 } jpeg_dec;
 
 /* ---- Source manager over zp__reader --------------------------------------- */
@@ -398,23 +401,43 @@ static void cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t width, int inv
 
 #define MAX_BATCH 16
 
-/* The part of read that libjpeg may jump out of. */
-static void decode_rows(jpeg_dec *d, zp__rowsink *sink) {
+/* After jpeg_start_decompress: crop and skip to the window, and check
+ * libjpeg agrees with the sink. */
+static void start_rows(jpeg_dec *d, zp__rowsink *sink) {
     j_decompress_ptr c = &d->cinfo;
     (void)jpeg_start_decompress(c);
     d->in_scan_data = 1;
+    if (d->windowed) {
+        JDIMENSION x = d->x0, w = d->w;
+        if (x != 0 || w != c->output_width) jpeg_crop_scanline(c, &x, &w);
+        if (x != d->x0 || w != d->w)
+            zp__jpeg_bail((j_common_ptr)c, ZP_ERR_MISMATCH, "crop to %u+%u became %u+%u", d->x0,
+                          d->w, x, w);
+        if (d->y0 && jpeg_skip_scanlines(c, d->y0) != d->y0)
+            zp__jpeg_bail((j_common_ptr)c, ZP_ERR_CORRUPT, "cannot skip to row %u", d->y0);
+    }
     int want = d->cmyk ? 4 : (c->out_color_space == JCS_GRAYSCALE ? 1 : 3);
+    JDIMENSION rows = d->windowed ? d->h : c->output_height;
     if (c->output_components != want || c->output_width != (JDIMENSION)sink->width ||
-        c->output_height != (JDIMENSION)sink->height || sink->channels != (d->cmyk ? 3 : want))
+        rows != (JDIMENSION)sink->height || sink->channels != (d->cmyk ? 3 : want))
         zp__jpeg_bail((j_common_ptr)c, ZP_ERR_MISMATCH, "output %u x %u x %d does not match the sink",
                       c->output_width, c->output_height, c->output_components);
     if (d->cmyk && !(d->scratch = malloc((size_t)c->output_width * 4)))
         zp__jpeg_bail((j_common_ptr)c, ZP_ERR_NOMEM, "out of memory for a CMYK row");
+}
 
-    while (c->output_scanline < c->output_height) {
-        int32_t y = (int32_t)c->output_scanline;
+/* The part of read that libjpeg may jump out of: rows up to `until` (of
+ * the window, when there is one). */
+static void decode_rows(jpeg_dec *d, zp__rowsink *sink, int32_t until) {
+    j_decompress_ptr c = &d->cinfo;
+    if (!d->in_scan_data) start_rows(d, sink);
+    const JDIMENSION top = d->windowed ? d->y0 : 0;
+    while (c->output_scanline - top < (JDIMENSION)until) {
+        int32_t y = (int32_t)(c->output_scanline - top);
         JSAMPROW rows[MAX_BATCH];
         JDIMENSION n;
+        if (zp__rowsink_cancelled(sink))
+            zp__jpeg_bail((j_common_ptr)c, ZP_ERR_BAD_STATE, "decoding cancelled at row %d", y);
         if (d->cmyk) {
             rows[0] = d->scratch;
             if ((n = jpeg_read_scanlines(c, rows, 1)) == 1) {
@@ -424,7 +447,7 @@ static void decode_rows(jpeg_dec *d, zp__rowsink *sink) {
         } else {
             /* Rows of a direct sink are distinct memory: hand libjpeg a few
              * at once. Otherwise every row is the same scratch. */
-            JDIMENSION k = sink->direct ? c->output_height - c->output_scanline : 1;
+            JDIMENSION k = sink->direct ? (JDIMENSION)until - (JDIMENSION)y : 1;
             if (k > MAX_BATCH) k = MAX_BATCH;
             for (JDIMENSION i = 0; i < k; i++) rows[i] = zp__rowsink_row(sink, y + (int32_t)i);
             n = jpeg_read_scanlines(c, rows, k);
@@ -433,11 +456,26 @@ static void decode_rows(jpeg_dec *d, zp__rowsink *sink) {
         /* Our source never suspends, so no progress means a libjpeg bug. */
         if (n == 0) zp__jpeg_bail((j_common_ptr)c, ZP_ERR_CORRUPT, "no rows decoded at row %d", y);
     }
+    if (c->output_scanline - top < (JDIMENSION)sink->height) return;
+    /* Below the window: read the rest of the data all the same, so that
+     * damage anywhere fails as a full decode fails. (A skip to the very
+     * end reads nothing, so the last row is decoded, into a spare row.) */
+    if (c->output_scanline + 1 < c->output_height)
+        (void)jpeg_skip_scanlines(c, c->output_height - 1 - c->output_scanline);
+    if (c->output_scanline < c->output_height) {
+        if (!d->scratch && !(d->scratch = malloc((size_t)c->output_width * 4)))
+            zp__jpeg_bail((j_common_ptr)c, ZP_ERR_NOMEM, "out of memory for a row");
+        JSAMPROW last = d->scratch;
+        while (c->output_scanline < c->output_height)
+            if (jpeg_read_scanlines(c, &last, 1) != 1)
+                zp__jpeg_bail((j_common_ptr)c, ZP_ERR_CORRUPT, "no rows decoded at the end");
+    }
     d->rows_done = 1;
     (void)jpeg_finish_decompress(c);
+    d->done = 1;
 }
 
-static zp_status jpeg_read(void *state, zp__rowsink *sink) {
+static zp_status jpeg_read_rows(void *state, zp__rowsink *sink, int32_t until) {
     jpeg_dec *d = state;
     if (!d || d->failed || d->done)
         return zp__fail(ZP_ERR_BAD_STATE, "JPEG: the decoder already failed or finished");
@@ -445,8 +483,54 @@ static zp_status jpeg_read(void *state, zp__rowsink *sink) {
         d->failed = 1;
         return d->err.status;
     }
-    decode_rows(d, sink);
-    d->done = 1;
+    decode_rows(d, sink, until);
+    return ZP_OK;
+}
+
+/* The part of set_window that libjpeg may jump out of. */
+static void window_rows(jpeg_dec *d, int denom, const int32_t want[4], int32_t got[4]) {
+    j_decompress_ptr c = &d->cinfo;
+    c->scale_num = 1;
+    c->scale_denom = (unsigned)denom;
+    jpeg_calc_output_dimensions(c);
+    got[0] = got[1] = 0;
+    got[2] = (int32_t)c->output_width;
+    got[3] = (int32_t)c->output_height;
+    d->windowed = 0;
+    if (!want) return;
+    /* One iMCU of margin on each side: libjpeg's upsampling treats the
+     * edges of a cropped or skipped-to area as image edges, so the pixels
+     * next to them differ from a full decode; a margin keeps them out of
+     * the part asked for. x0 is aligned as jpeg_crop_scanline aligns it. */
+    const int32_t one = c->num_components == 1 ? 1 : 0;
+    const int32_t iw = c->min_DCT_scaled_size * (one ? 1 : c->max_h_samp_factor);
+    const int32_t ih = c->min_DCT_scaled_size * (one ? 1 : c->max_v_samp_factor);
+    int32_t x0 = want[0] / iw * iw - iw, y0 = want[1] / ih * ih - ih;
+    int64_t x1 = (int64_t)want[0] + want[2] + iw, y1 = (int64_t)want[1] + want[3] + ih;
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    if (x1 > got[2]) x1 = got[2];
+    if (y1 > got[3]) y1 = got[3];
+    d->windowed = 1;
+    d->x0 = (JDIMENSION)x0;
+    d->y0 = (JDIMENSION)y0;
+    d->w = (JDIMENSION)(x1 - x0);
+    d->h = (JDIMENSION)(y1 - y0);
+    got[0] = x0;
+    got[1] = y0;
+    got[2] = (int32_t)d->w;
+    got[3] = (int32_t)d->h;
+}
+
+static zp_status jpeg_set_window(void *state, int denom, const int32_t want[4], int32_t got[4]) {
+    jpeg_dec *d = state;
+    if (!d || d->failed || d->in_scan_data)
+        return zp__fail(ZP_ERR_BAD_STATE, "JPEG: the window is set before decoding");
+    if (setjmp(d->err.jump)) {
+        d->failed = 1;
+        return d->err.status;
+    }
+    window_rows(d, denom, want, got);
     return ZP_OK;
 }
 
@@ -463,7 +547,8 @@ const zp__codec zp__codec_jpeg = {
     .format = ZP_FORMAT_JPEG,
     .name = "JPEG",
     .open = jpeg_open,
-    .read = jpeg_read,
+    .read_rows = jpeg_read_rows,
+    .set_window = jpeg_set_window,
     .close = jpeg_close,
     .encode = zp__jpeg_encode,
 };

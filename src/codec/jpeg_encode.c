@@ -78,7 +78,13 @@ static void compress_rows(jpeg_enc *e, const zp_view *v, const zp_metadata *meta
     c->image_height = (JDIMENSION)v->height;
     c->input_components = v->channels;
     c->in_color_space = v->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    jpeg_set_defaults(c); /* cjpeg's: YCbCr (or gray), JFIF, Huffman */
+    /* The settings peers use by default (cjpeg, libvips, OpenCV, Pillow):
+     * YCbCr (or gray), JFIF, standard Huffman tables unless `optimize`,
+     * baseline unless `progressive`, and the accurate integer DCT. JDCT_IFAST
+     * would save a little time but changes the output; with ISLOW the file
+     * is byte-identical to theirs at the same quality and subsampling
+     * (bench/peers.sh P2: zeropix, OpenCV, Pillow and GraphicsMagick). */
+    jpeg_set_defaults(c);
     c->dct_method = JDCT_ISLOW;
     jpeg_set_quality(c, opt->quality, TRUE);
     if (v->channels == 3) {

@@ -20,9 +20,11 @@ void zp_encode_options_init(zp_encode_options *opt) {
     opt->progressive = 0;
     opt->optimize = 0;
     opt->subsampling = 420;
-    opt->compression = 6;
+    opt->compression = -1; /* the fast PNG encoder */
     opt->bit_depth = 0;
     opt->strip_metadata = 0;
+    opt->png_filter = ZP_PNG_FILTER_AUTO;
+    opt->threads = 0;
 }
 
 zp_status zp__check_dimensions(const zp_limits *lim, uint64_t width, uint64_t height) {

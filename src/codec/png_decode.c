@@ -40,7 +40,11 @@ typedef struct png_state {
     int          short_read;    /* the reader ran out of data               */
     int          chunk_over_limit; /* a chunk is longer than max_chunk_size */
     int          failed;        /* a libpng error happened: stay failed     */
-    int          done;          /* read() ran                               */
+    int          done;          /* every row was read                       */
+    int          started;       /* rows are being read                      */
+    int32_t      next_row;      /* sequential: the next row to read         */
+    int          blank_rest;    /* truncated under ZP_FAIL_ON_NONE: rows from
+                                   next_row on are zero                      */
     int          passes;        /* 7 for Adam7, 1 otherwise                 */
     char         msg[200];      /* libpng's message of the fatal error      */
     char         warning[200];  /* libpng's last warning                    */
@@ -320,8 +324,8 @@ static zp_status start_rows(png_state *s) {
 }
 
 /* The data ended at row `done`: fail, or (ZP_FAIL_ON_NONE) keep the rows
- * decoded and make the rest zero, saying so. */
-static zp_status truncated_rows(png_state *s, zp__rowsink *sink, int32_t done) {
+ * decoded and make the rest zero (as they are asked for), saying so. */
+static zp_status truncated_rows(png_state *s, int32_t done) {
     zp__diag *diag = s->reader->diag;
     if (!s->short_read || s->reader->io_errno ||
         zp__diag_warn(diag, ZP_FAIL_ON_TRUNCATED,
@@ -329,24 +333,29 @@ static zp_status truncated_rows(png_state *s, zp__rowsink *sink, int32_t done) {
                       (int)s->height))
         return libpng_failure(s);
     diag->truncated = 1;
-    size_t row = (size_t)s->width * (size_t)s->channels * (s->dtype == ZP_U16 ? 2 : 1);
-    for (int32_t y = done; y < s->height; y++) {
-        memset(zp__rowsink_row(sink, y), 0, row);
-        zp__rowsink_commit(sink, y);
-    }
+    s->blank_rest = 1;
     return ZP_OK;
 }
 
-/* Rows in file order, one at a time, straight into the sink. */
-static zp_status read_sequential(png_state *s, zp__rowsink *sink) {
-    volatile int32_t y = 0; /* read after a longjmp */
-    if (setjmp(png_jmpbuf(s->png)))
-        return truncated_rows(s, sink, y);
-    for (; y < s->height; y++) {
-        png_read_row(s->png, (png_bytep)zp__rowsink_row(sink, y), NULL);
-        zp__rowsink_commit(sink, y);
+static void blank_rows(png_state *s, zp__rowsink *sink, int32_t until) {
+    size_t row = (size_t)s->width * (size_t)s->channels * (s->dtype == ZP_U16 ? 2 : 1);
+    for (; s->next_row < until; s->next_row++) {
+        memset(zp__rowsink_row(sink, s->next_row), 0, row);
+        zp__rowsink_commit(sink, s->next_row);
     }
-    png_read_end(s->png, s->info);
+}
+
+/* Rows in file order, one at a time, straight into the sink, up to `until`. */
+static zp_status read_sequential(png_state *s, zp__rowsink *sink, int32_t until) {
+    if (setjmp(png_jmpbuf(s->png)))
+        return truncated_rows(s, s->next_row);
+    for (; s->next_row < until; s->next_row++) {
+        if (zp__rowsink_cancelled(sink))
+            return zp__fail(ZP_ERR_BAD_STATE, "PNG: decoding cancelled at row %d", (int)s->next_row);
+        png_read_row(s->png, (png_bytep)zp__rowsink_row(sink, s->next_row), NULL);
+        zp__rowsink_commit(sink, s->next_row);
+    }
+    if (s->next_row == s->height) png_read_end(s->png, s->info);
     return ZP_OK;
 }
 
@@ -382,32 +391,43 @@ static zp_status read_interlaced(png_state *s, zp__rowsink *sink) {
     return zp__rowsink_whole_done(sink);
 }
 
-static zp_status png_read(void *state, zp__rowsink *sink) {
+static zp_status png_decode_rows(void *state, zp__rowsink *sink, int32_t until) {
     png_state *s = (png_state *)state;
     png_bytep exif = NULL;
     png_uint_32 exif_size = 0;
-    zp_status st;
+    zp_status st = ZP_OK;
 
     if (!s || s->failed || s->done)
         return zp__fail(ZP_ERR_BAD_STATE, "PNG: the decoder %s",
                         s && s->done ? "was already read" : "failed before");
-    s->done = 1;
-    if (sink->width != s->width || sink->height != s->height ||
-        sink->channels != s->channels || sink->dtype != s->dtype)
-        return zp__fail(ZP_ERR_MISMATCH, "PNG: the row sink (%d x %d x %d %s) differs from "
-                        "the image (%d x %d x %d %s)", (int)sink->width, (int)sink->height,
-                        (int)sink->channels, zp_dtype_name(sink->dtype), (int)s->width,
-                        (int)s->height, (int)s->channels, zp_dtype_name(s->dtype));
-
-    st = start_rows(s);
-    if (!st)
-        st = s->interlaced ? read_interlaced(s, sink) : read_sequential(s, sink);
+    if (!s->started) {
+        s->started = 1;
+        if (sink->width != s->width || sink->height != s->height ||
+            sink->channels != s->channels || sink->dtype != s->dtype) {
+            s->failed = 1;
+            return zp__fail(ZP_ERR_MISMATCH, "PNG: the row sink (%d x %d x %d %s) differs from "
+                            "the image (%d x %d x %d %s)", (int)sink->width, (int)sink->height,
+                            (int)sink->channels, zp_dtype_name(sink->dtype), (int)s->width,
+                            (int)s->height, (int)s->channels, zp_dtype_name(s->dtype));
+        }
+        st = start_rows(s);
+        if (!st && s->interlaced) {
+            st = read_interlaced(s, sink);
+            s->next_row = s->height;
+        }
+    }
+    if (!st && !s->interlaced) {
+        if (!s->blank_rest) st = read_sequential(s, sink, until);
+        if (!st && s->blank_rest) blank_rows(s, sink, until);
+    }
     if (!st && s->warning_fatal)
         st = warning_failure(s);
     if (st) {
         s->failed = 1;
         return st;
     }
+    if (s->next_row < s->height) return ZP_OK;
+    s->done = 1;
     /* An eXIf after the image data is only seen now, when the orientation
      * was already decided (1) from the header: its tag is reset to 1, so
      * that the output, which writes EXIF before the pixels, displays as
@@ -434,7 +454,7 @@ const zp__codec zp__codec_png = {
     .format = ZP_FORMAT_PNG,
     .name = "PNG",
     .open = png_open,
-    .read = png_read,
+    .read_rows = png_decode_rows,
     .close = png_close,
     .encode = zp__png_encode,
 };

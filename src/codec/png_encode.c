@@ -1,4 +1,7 @@
-/* png_encode.c: the PNG encoder (libpng 1.6): any view, row by row.
+/* png_encode.c: the PNG encoder: any view, row by row. libpng writes the
+ * signature and the header chunks; the pixels go either through the fast
+ * writer (png_fast.c: compression -1, the default) or through libpng and
+ * zlib at the level asked for (compression 0..9, the encoder before 0.2).
  *
  * Channels 1..4 are written as gray, gray+alpha, RGB and RGBA at 8 or 16
  * bits. zp__rowsource packs and converts each row (negative, transposed or
@@ -10,8 +13,10 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <png.h>
 
+#include "png_fast.h"
 #include "png_internal.h"
 
 typedef struct png_enc {
@@ -45,6 +50,17 @@ static void on_flush(png_structp png) {
     (void)png;
 }
 
+/* Threads for the fast writer: only for large images, never more than the
+ * online cores (the output does not depend on it). */
+static int fast_threads(const zp_view *view, int depth, const zp_encode_options *opt) {
+    size_t bytes = (size_t)view->width * (size_t)view->height * (size_t)view->channels *
+                   (size_t)(depth / 8);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = cores < 1 ? 1 : cores > 256 ? 256 : (int)cores;
+    if (opt->threads > 0 && opt->threads < n) n = opt->threads;
+    return bytes < ZP__PNG_FAST_PARALLEL_MIN ? 1 : n;
+}
+
 /* Everything that may call into libpng's error path. */
 static zp_status write_png(png_enc *e, const zp_view *view, const zp_metadata *meta,
                            const zp_encode_options *opt, int depth, int color_type) {
@@ -67,7 +83,13 @@ static zp_status write_png(png_enc *e, const zp_view *view, const zp_metadata *m
     /* Write the caller's profile as is: without this, a profile libpng
      * recognises as sRGB would also bring gAMA and cHRM chunks. */
     (void)png_set_option(e->png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
-    png_set_compression_level(e->png, opt->compression);
+    if (opt->compression >= 0) {
+        static const int filters[7] = {0, PNG_FILTER_NONE, PNG_FILTER_SUB, PNG_FILTER_UP,
+                                       PNG_FILTER_AVG, PNG_FILTER_PAETH, PNG_ALL_FILTERS};
+        png_set_compression_level(e->png, opt->compression);
+        if (opt->png_filter != ZP_PNG_FILTER_AUTO) /* AUTO: libpng's own choice */
+            png_set_filter(e->png, PNG_FILTER_TYPE_BASE, filters[opt->png_filter]);
+    }
 
     png_set_IHDR(e->png, e->info, (png_uint_32)view->width, (png_uint_32)view->height, depth,
                  color_type, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
@@ -81,6 +103,13 @@ static zp_status write_png(png_enc *e, const zp_view *view, const zp_metadata *m
             png_set_eXIf_1(e->png, e->info, (png_uint_32)meta->exif_size, meta->exif);
     }
     png_write_info(e->png, e->info);
+    if (opt->compression < 0) {
+        /* The rest bypasses libpng (it never calls back into it, so it
+         * cannot longjmp): IDAT chunks and IEND straight to the writer. */
+        zp__png_fast_params p = {view->width, view->height, view->channels, depth,
+                                 opt->png_filter, fast_threads(view, depth, opt)};
+        return zp__png_fast_write(&e->rows, &p, e->writer);
+    }
     if (depth == 16 && zp__png_host_little_endian())
         png_set_swap(e->png);
 
@@ -114,9 +143,14 @@ zp_status zp__png_encode(const zp_view *view, const zp_metadata *meta,
     depth = opt->bit_depth ? opt->bit_depth : (view->dtype == ZP_U8 ? 8 : 16);
     if (depth != 8 && depth != 16)
         return zp__fail(ZP_ERR_INVALID_ARG, "PNG: bit depth %d: must be 8 or 16", depth);
-    if (opt->compression < 0 || opt->compression > 9)
-        return zp__fail(ZP_ERR_INVALID_ARG, "PNG: compression level %d: must be 0 to 9",
+    if (opt->compression < -1 || opt->compression > 9)
+        return zp__fail(ZP_ERR_INVALID_ARG,
+                        "PNG: compression level %d: must be -1 (fast) or a zlib level 0 to 9",
                         opt->compression);
+    if (opt->png_filter < ZP_PNG_FILTER_AUTO || opt->png_filter > ZP_PNG_FILTER_ADAPTIVE)
+        return zp__fail(ZP_ERR_INVALID_ARG, "PNG: filter %d: must be 0 to 6", (int)opt->png_filter);
+    if (opt->threads < 0)
+        return zp__fail(ZP_ERR_INVALID_ARG, "PNG: %d threads", opt->threads);
 
     /* On the heap: it is used on both sides of setjmp/longjmp. */
     e = calloc(1, sizeof *e);

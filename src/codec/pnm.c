@@ -9,6 +9,8 @@ typedef struct pnm_state {
     int         bytes;    /* per sample in the file: 1 or 2 */
     uint8_t    *raw;      /* one row as stored               */
     size_t      raw_size;
+    int32_t     next_row; /* the next row to read            */
+    int         blank;    /* truncated (ZP_FAIL_ON_NONE): the rest is zero */
 } pnm_state;
 
 /* Next header byte, skipping '#' comments to the end of the line. */
@@ -93,15 +95,23 @@ static void swap_row16(const uint8_t *raw, uint16_t *out, size_t n) {
     for (size_t i = 0; i < n; i++) out[i] = (uint16_t)(raw[2 * i] << 8 | raw[2 * i + 1]);
 }
 
-static zp_status pnm_read(void *state, zp__rowsink *sink) {
+static zp_status pnm_read_rows(void *state, zp__rowsink *sink, int32_t until) {
     pnm_state *s = state;
     const size_t n = (size_t)sink->width * (size_t)sink->channels;
     const int in_place = s->bytes == 1 && s->maxval == 255; /* the common case */
     const int swap_only = s->maxval == 65535 && sink->dtype == ZP_U16;
-    if (!in_place && !(s->raw = malloc(s->raw_size)))
+    if (!in_place && !s->raw && !(s->raw = malloc(s->raw_size)))
         return zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
-    for (int32_t y = 0; y < sink->height; y++) {
+    for (; s->next_row < until; s->next_row++) {
+        const int32_t y = s->next_row;
         uint8_t *row = zp__rowsink_row(sink, y);
+        if (s->blank) {
+            memset(row, 0, n * zp_dtype_size(sink->dtype));
+            zp__rowsink_commit(sink, y);
+            continue;
+        }
+        if (zp__rowsink_cancelled(sink))
+            return zp__fail(ZP_ERR_BAD_STATE, "PNM: decoding cancelled at row %d", (int)y);
         uint8_t *raw = in_place ? row : s->raw;
         if (zp__reader_read(s->r, raw, s->raw_size) != s->raw_size) {
             if (s->r->io_errno ||
@@ -110,12 +120,10 @@ static zp_status pnm_read(void *state, zp__rowsink *sink) {
                               (int)sink->height))
                 return zp__reader_short(s->r, "PNM pixels");
             s->r->diag->truncated = 1; /* ZP_FAIL_ON_NONE: the rest is zero */
-            const size_t bytes = n * zp_dtype_size(sink->dtype);
-            for (; y < sink->height; y++) {
-                memset(zp__rowsink_row(sink, y), 0, bytes);
-                zp__rowsink_commit(sink, y);
-            }
-            return ZP_OK;
+            s->blank = 1;
+            memset(row, 0, n * zp_dtype_size(sink->dtype));
+            zp__rowsink_commit(sink, y);
+            continue;
         }
         if (swap_only) swap_row16(raw, (uint16_t *)row, n);
         else if (!in_place) unpack_row(s, raw, row, sink->dtype, n);
@@ -170,7 +178,7 @@ const zp__codec zp__codec_pnm = {
     .format = ZP_FORMAT_PNM,
     .name = "PNM",
     .open = pnm_open,
-    .read = pnm_read,
+    .read_rows = pnm_read_rows,
     .close = pnm_close,
     .encode = pnm_encode,
 };

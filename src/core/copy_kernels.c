@@ -3,34 +3,51 @@
 #include "core/copy_kernels.h"
 #include "core/simd_internal.h"
 
-/* A constant-size memcpy per pixel, which the compiler turns into a load
- * and a store. */
-#define GATHER_PIXELS(K)                                                      \
-    for (int32_t x = 0; x < w; x++)                                           \
-        for (int32_t r = 0; r < rows; r++)                                    \
-            memcpy(out + (size_t)r * row_bytes + (size_t)x * (K), base + r * sy + x * sx, (K))
-
-static void gather_block_c(const char *base, ptrdiff_t sx, ptrdiff_t sy, int32_t w,
-                           int32_t rows, size_t pixel, char *out, size_t row_bytes) {
-    switch (pixel) {
-    case 1: GATHER_PIXELS(1); return;
-    case 2: GATHER_PIXELS(2); return;
-    case 3: GATHER_PIXELS(3); return;
-    case 4: GATHER_PIXELS(4); return;
-    case 6: GATHER_PIXELS(6); return;
-    case 8: GATHER_PIXELS(8); return;
-    case 12: GATHER_PIXELS(12); return;
-    case 16: GATHER_PIXELS(16); return;
-    default:
-        for (int32_t x = 0; x < w; x++)
-            for (int32_t r = 0; r < rows; r++)
-                memcpy(out + (size_t)r * row_bytes + (size_t)x * pixel,
-                       base + r * sy + x * sx, pixel);
+/* Each pixel size gets its own loop with a constant-size memcpy, which the
+ * compiler turns into plain loads and stores. */
+#define FOR_EACH_PIXEL_SIZE(LOOP, pixel)                                      \
+    switch (pixel) {                                                          \
+    case 1: LOOP(1); break;                                                   \
+    case 2: LOOP(2); break;                                                   \
+    case 3: LOOP(3); break;                                                   \
+    case 4: LOOP(4); break;                                                   \
+    case 6: LOOP(6); break;                                                   \
+    case 8: LOOP(8); break;                                                   \
+    case 12: LOOP(12); break;                                                 \
+    case 16: LOOP(16); break;                                                 \
+    default: LOOP(pixel); break;                                              \
     }
+
+/* Tiles of TILE x TILE pixels, so that the TILE destination rows a tile
+ * writes stay in the L1 cache while the source is read row by row. */
+#define TILE 16
+#define TRANSPOSE_PIXELS(K)                                                   \
+    for (int32_t r0 = 0; r0 < rows; r0 += TILE)                               \
+        for (int32_t c0 = 0; c0 < cols; c0 += TILE) {                         \
+            const int32_t r1 = r0 + TILE < rows ? r0 + TILE : rows;           \
+            const int32_t c1 = c0 + TILE < cols ? c0 + TILE : cols;           \
+            for (int32_t r = r0; r < r1; r++)                                 \
+                for (int32_t c = c0; c < c1; c++)                             \
+                    memcpy(dst + c * dst_stride + (ptrdiff_t)r * (K),         \
+                           src + r * src_stride + (ptrdiff_t)c * (K), (K));   \
+        }
+
+static void transpose_c(const char *src, ptrdiff_t src_stride, int32_t rows, int32_t cols,
+                        size_t pixel, char *dst, ptrdiff_t dst_stride) {
+    FOR_EACH_PIXEL_SIZE(TRANSPOSE_PIXELS, pixel)
+}
+
+#define REVERSE_PIXELS(K)                                                     \
+    for (int32_t i = 0; i < n; i++)                                           \
+        memcpy(dst + (ptrdiff_t)i * (K), src + (ptrdiff_t)(n - 1 - i) * (K), (K))
+
+static void reverse_c(const char *src, int32_t n, size_t pixel, char *dst) {
+    FOR_EACH_PIXEL_SIZE(REVERSE_PIXELS, pixel)
 }
 
 static const struct zp_copy_kernels copy_kernels_c = {
-    .gather_block = gather_block_c,
+    .transpose = transpose_c,
+    .reverse = reverse_c,
 };
 
 ZP__SIMD_DECLARE_FILLS(zp_copy_fill);

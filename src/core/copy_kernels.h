@@ -1,6 +1,10 @@
 /* copy_kernels.h: the inner loops of zp_view_copy as a kernel family (see
- * simd_internal.h): plain C reference here, SIMD overrides in
- * copy_kernels_<level>.c. */
+ * simd_internal.h): plain C reference in copy_kernels.c, SIMD overrides in
+ * copy_kernels_<level>.c.
+ *
+ * A pixel here is `pixel` bytes moved as a unit: 1, 2, 3, 4, 6, 8, 12 or 16
+ * (1..4 channels of u8, u16 or f32 whose channels are adjacent). Source and
+ * destination never overlap. Every level gives the same bytes. */
 #ifndef ZEROPIX_COPY_KERNELS_H
 #define ZEROPIX_COPY_KERNELS_H
 
@@ -9,16 +13,24 @@
 #include "zeropix/simd.h"
 
 struct zp_copy_kernels {
-    /* Pixel x of row r (r < rows, x < w) is `pixel` bytes (1, 2, 3, 4, 6,
-     * 8, 12 or 16) at base + r*sy + x*sx; store it at out + r*row_bytes +
-     * x*pixel. For column-major sources (|sx| > |sy|: transposed views) a
-     * block of rows is a block of the buffer's columns. */
-    void (*gather_block)(const char *base, ptrdiff_t sx, ptrdiff_t sy, int32_t w,
-                         int32_t rows, size_t pixel, char *out, size_t row_bytes);
+    /* Blocked transpose: src holds `rows` rows of `cols` contiguous pixels,
+     * row r at src + r*src_stride; dst gets `cols` rows of `rows`
+     * contiguous pixels, row c at dst + c*dst_stride, with pixel r of dst
+     * row c = pixel c of src row r. Strides are in bytes, of either sign
+     * (a negative one walks the rows upwards: rotations are transposes
+     * with a flip). This is the copy of a transposed view. */
+    void (*transpose)(const char *src, ptrdiff_t src_stride, int32_t rows, int32_t cols,
+                      size_t pixel, char *dst, ptrdiff_t dst_stride);
+    /* Mirror a row: pixel i of dst = pixel n-1-i of src, both packed. This
+     * is the copy of a row of a view flipped left-right. */
+    void (*reverse)(const char *src, int32_t n, size_t pixel, char *dst);
 };
 
+/* The table at zp_simd_active(); never NULL. */
 const struct zp_copy_kernels *zp_copy_kernels(void);
+/* The plain C reference. */
 const struct zp_copy_kernels *zp_copy_kernels_c(void);
+/* The table of exactly `level`, or NULL when the CPU lacks it. */
 const struct zp_copy_kernels *zp_copy_kernels_at(zp_simd level);
 
 #endif

@@ -37,8 +37,11 @@ uint64_t zp__pixels_alloc_count(void);
 #define ZP__ALIGN16(n) (((n) + (size_t)15) & ~(size_t)15)
 
 /* The body of zp_view_copy for views already checked to match: `scratch`
- * holds zp__copy_scratch_size(src, dst) bytes (one row or two; 0 when both
- * are packed) and is 16-byte aligned (malloc's is), so hot loops can copy row by row without allocating. */
+ * holds zp__copy_scratch_size(src, dst) bytes (a row or a block of rows of
+ * each side that is not packed; 0 when the dtypes match and each pixel's
+ * channels are adjacent) and is 16-byte aligned (malloc's is), so hot loops
+ * can copy row by row without allocating. The size never shrinks as the
+ * height grows, so a size computed for the tallest call serves them all. */
 size_t zp__copy_scratch_size(const zp_view *src, const zp_view *dst);
 void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch);
 

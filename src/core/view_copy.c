@@ -6,130 +6,163 @@
 #include "core_internal.h"
 #include "copy_kernels.h"
 
-/* Gather one row of v into a packed array of samples (or scatter back). */
-static void gather_row(const zp_view *v, int32_t y, void *packed) {
-    const char *row = zp_view_pixel(v, 0, y);
-    const int32_t w = v->width, ch = v->channels;
-    const ptrdiff_t sx = v->stride_x, sc = v->stride_c;
-    switch (zp_dtype_size(v->dtype)) {
-    case 1: {
-        uint8_t *d = packed;
-        for (int32_t x = 0; x < w; x++, row += sx)
-            for (int32_t c = 0; c < ch; c++) *d++ = *(const uint8_t *)(row + c * sc);
-        break;
-    }
-    case 2: {
-        uint16_t *d = packed;
-        for (int32_t x = 0; x < w; x++, row += sx)
-            for (int32_t c = 0; c < ch; c++) memcpy(d++, row + c * sc, 2);
-        break;
-    }
-    default: {
-        uint32_t *d = packed;
-        for (int32_t x = 0; x < w; x++, row += sx)
-            for (int32_t c = 0; c < ch; c++) memcpy(d++, row + c * sc, 4);
-        break;
-    }
-    }
+/* A w x rows block of pixels on both sides: pixel (x, r) at
+ * src + x*ssx + r*ssy and at dst + x*dsx + r*dsy. */
+typedef struct block {
+    const char *src;
+    char       *dst;
+    ptrdiff_t   ssx, ssy, dsx, dsy;
+    int32_t     w, rows;
+} block;
+
+/* Walk an axis the other way on both sides: the same pixel pairs. */
+static void turn_x(block *b) {
+    b->src += (ptrdiff_t)(b->w - 1) * b->ssx, b->ssx = -b->ssx;
+    b->dst += (ptrdiff_t)(b->w - 1) * b->dsx, b->dsx = -b->dsx;
+}
+static void turn_rows(block *b) {
+    b->src += (ptrdiff_t)(b->rows - 1) * b->ssy, b->ssy = -b->ssy;
+    b->dst += (ptrdiff_t)(b->rows - 1) * b->dsy, b->dsy = -b->dsy;
 }
 
-static void scatter_row(const zp_view *v, int32_t y, const void *packed) {
-    char *row = zp_view_pixel(v, 0, y);
-    const int32_t w = v->width, ch = v->channels;
-    const ptrdiff_t sx = v->stride_x, sc = v->stride_c;
-    switch (zp_dtype_size(v->dtype)) {
-    case 1: {
-        const uint8_t *s = packed;
-        for (int32_t x = 0; x < w; x++, row += sx)
-            for (int32_t c = 0; c < ch; c++) *(uint8_t *)(row + c * sc) = *s++;
-        break;
+static ptrdiff_t magnitude(ptrdiff_t s) { return s < 0 ? -s : s; }
+
+/* Copy a block of pixels of `pixel` bytes (channels adjacent), choosing
+ * the kernel from the layouts: packed rows on both sides (memcpy), rows
+ * mirrored (reverse), or pixels adjacent along x on one side and along the
+ * rows on the other (transpose). Anything else moves pixel by pixel. */
+static void move_pixels(block b, size_t pixel, const struct zp_copy_kernels *k) {
+    const ptrdiff_t p = (ptrdiff_t)pixel;
+    if (magnitude(b.dsx) == p && magnitude(b.ssx) == p) {
+        if (b.dsx < 0) turn_x(&b);
+        for (int32_t r = 0; r < b.rows; r++) {
+            const char *s = b.src + r * b.ssy;
+            char *d = b.dst + r * b.dsy;
+            if (b.ssx > 0) memcpy(d, s, (size_t)b.w * pixel);
+            else k->reverse(s + (ptrdiff_t)(b.w - 1) * b.ssx, b.w, pixel, d);
+        }
+        return;
     }
-    case 2: {
-        const uint16_t *s = packed;
-        for (int32_t x = 0; x < w; x++, row += sx)
-            for (int32_t c = 0; c < ch; c++) memcpy(row + c * sc, s++, 2);
-        break;
+    if (magnitude(b.dsx) == p && magnitude(b.ssy) == p) { /* transposed source */
+        if (b.dsx < 0) turn_x(&b);
+        if (b.ssy < 0) turn_rows(&b);
+        k->transpose(b.src, b.ssx, b.w, b.rows, pixel, b.dst, b.dsy);
+        return;
     }
-    default: {
-        const uint32_t *s = packed;
-        for (int32_t x = 0; x < w; x++, row += sx)
-            for (int32_t c = 0; c < ch; c++) memcpy(row + c * sc, s++, 4);
-        break;
+    if (magnitude(b.ssx) == p && magnitude(b.dsy) == p) { /* transposed destination */
+        if (b.ssx < 0) turn_x(&b);
+        if (b.dsy < 0) turn_rows(&b);
+        k->transpose(b.src, b.ssy, b.rows, b.w, pixel, b.dst, b.dsx);
+        return;
     }
+    for (int32_t r = 0; r < b.rows; r++) /* steps, channel subsets */
+        for (int32_t x = 0; x < b.w; x++)
+            memcpy(b.dst + r * b.dsy + x * b.dsx, b.src + r * b.ssy + x * b.ssx, pixel);
+}
+
+/* 1 when the channels of a pixel are adjacent, so a pixel moves as one. */
+static int pixels_whole(const zp_view *v) {
+    return v->channels == 1 || v->stride_c == (ptrdiff_t)zp_dtype_size(v->dtype);
+}
+
+/* Rows y0..y0+rows-1 of v to or from `rows` packed rows at `packed`
+ * (row_bytes apart). */
+static void view_to_packed(const zp_view *v, int32_t y0, int32_t rows, char *packed,
+                           size_t row_bytes, const struct zp_copy_kernels *k) {
+    const size_t item = zp_dtype_size(v->dtype), ch = (size_t)v->channels;
+    const char *base = zp_view_pixel(v, 0, y0);
+    if (pixels_whole(v)) {
+        move_pixels((block){base, packed, v->stride_x, v->stride_y, (ptrdiff_t)(item * ch),
+                            (ptrdiff_t)row_bytes, v->width, rows},
+                    item * ch, k);
+        return;
     }
+    for (int32_t r = 0; r < rows; r++) /* any channel stride */
+        for (int32_t x = 0; x < v->width; x++)
+            for (size_t c = 0; c < ch; c++)
+                memcpy(packed + r * row_bytes + (x * ch + c) * item,
+                       base + r * v->stride_y + x * v->stride_x + (ptrdiff_t)c * v->stride_c, item);
+}
+
+static void packed_to_view(const char *packed, size_t row_bytes, const zp_view *v, int32_t y0,
+                           int32_t rows, const struct zp_copy_kernels *k) {
+    const size_t item = zp_dtype_size(v->dtype), ch = (size_t)v->channels;
+    char *base = zp_view_pixel(v, 0, y0);
+    if (pixels_whole(v)) {
+        move_pixels((block){packed, base, (ptrdiff_t)(item * ch), (ptrdiff_t)row_bytes,
+                            v->stride_x, v->stride_y, v->width, rows},
+                    item * ch, k);
+        return;
+    }
+    for (int32_t r = 0; r < rows; r++)
+        for (int32_t x = 0; x < v->width; x++)
+            for (size_t c = 0; c < ch; c++)
+                memcpy(base + r * v->stride_y + x * v->stride_x + (ptrdiff_t)c * v->stride_c,
+                       packed + r * row_bytes + (x * ch + c) * item, item);
 }
 
 /* Views whose pixels along a row lie further apart than its rows (a
- * transposed view: a row is a column of the buffer) are gathered in blocks
- * of rows, walking x in the outer loop, so each cache line of the buffer
- * is loaded once per block instead of once per row. */
+ * transposed view: a row is a column of the buffer) are copied in blocks
+ * of rows, so that each cache line of the buffer is loaded once per block
+ * instead of once per row. */
 #define BLOCK_ROWS 64
 
 static int column_major(const zp_view *v) {
-    ptrdiff_t sx = v->stride_x < 0 ? -v->stride_x : v->stride_x;
-    ptrdiff_t sy = v->stride_y < 0 ? -v->stride_y : v->stride_y;
-    return v->height > 1 && sx > sy;
+    return v->height > 1 && magnitude(v->stride_x) > magnitude(v->stride_y);
 }
 
-/* Rows y0..y0+n-1 of v into n packed rows of `row_samples` samples each.
- * Pixels whose channels are adjacent (stride_c == itemsize, the usual
- * case) move as one block through the copy kernels. */
-static void gather_block(const zp_view *v, int32_t y0, int32_t n, void *packed, size_t row_samples) {
-    const int32_t w = v->width, ch = v->channels;
-    const ptrdiff_t sx = v->stride_x, sy = v->stride_y, sc = v->stride_c;
-    const size_t item = zp_dtype_size(v->dtype), row_bytes = row_samples * item;
-    const char *base = zp_view_pixel(v, 0, y0);
-    char *out = packed;
-    if (sc == (ptrdiff_t)item || ch == 1) {
-        zp_copy_kernels()->gather_block(base, sx, sy, w, n, item * (size_t)ch, out, row_bytes);
-        return;
-    }
-    for (int32_t x = 0; x < w; x++) /* any channel stride */
-        for (int32_t r = 0; r < n; r++)
-            for (int32_t c = 0; c < ch; c++)
-                memcpy(out + (size_t)r * row_bytes + ((size_t)x * ch + c) * item,
-                       base + r * sy + x * sx + c * sc, item);
+static int32_t block_rows(const zp_view *src, const zp_view *dst) {
+    return column_major(src) || column_major(dst) ? BLOCK_ROWS : 1;
+}
+
+/* Same dtype and whole pixels on both sides: pixels move straight from
+ * view to view, with no packed rows in between. */
+static int direct(const zp_view *src, const zp_view *dst) {
+    return src->dtype == dst->dtype && pixels_whole(src) && pixels_whole(dst);
 }
 
 size_t zp__copy_scratch_size(const zp_view *src, const zp_view *dst) {
-    size_t n = (size_t)src->width * (size_t)src->channels;
-    size_t src_rows = column_major(src) ? BLOCK_ROWS : 1;
-    return (zp_view_rows_packed(src) ? 0 : ZP__ALIGN16(src_rows * n * zp_dtype_size(src->dtype))) +
-           (zp_view_rows_packed(dst) ? 0 : n * zp_dtype_size(dst->dtype));
+    if (direct(src, dst)) return 0;
+    const size_t n = (size_t)src->width * (size_t)src->channels, rows = (size_t)block_rows(src, dst);
+    return (zp_view_rows_packed(src) ? 0 : ZP__ALIGN16(rows * n * zp_dtype_size(src->dtype))) +
+           (zp_view_rows_packed(dst) ? 0 : rows * n * zp_dtype_size(dst->dtype));
 }
 
 void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch) {
+    const struct zp_copy_kernels *k = zp_copy_kernels();
     const size_t n = (size_t)src->width * (size_t)src->channels; /* fits: checked views */
-    const int src_packed = zp_view_rows_packed(src), dst_packed = zp_view_rows_packed(dst);
-    if (src->dtype == dst->dtype && src_packed && dst_packed) {
+    if (direct(src, dst)) {
         const size_t row = n * zp_dtype_size(src->dtype);
-        if (src->stride_y == dst->stride_y && src->stride_y == (ptrdiff_t)row) {
+        if (zp_view_rows_packed(src) && zp_view_rows_packed(dst) && src->stride_y == dst->stride_y &&
+            src->stride_y == (ptrdiff_t)row) {
             memcpy(dst->data, src->data, row * (size_t)src->height);
             return;
         }
-        for (int32_t y = 0; y < src->height; y++)
-            memcpy(zp_view_pixel(dst, 0, y), zp_view_pixel(src, 0, y), row);
+        const int32_t step = block_rows(src, dst);
+        for (int32_t y0 = 0; y0 < src->height; y0 += step) {
+            const int32_t rows = src->height - y0 < step ? src->height - y0 : step;
+            move_pixels((block){zp_view_pixel(src, 0, y0), zp_view_pixel(dst, 0, y0), src->stride_x,
+                                src->stride_y, dst->stride_x, dst->stride_y, src->width, rows},
+                        zp_dtype_size(src->dtype) * (size_t)src->channels, k);
+        }
         return;
     }
-    /* General path: pack (a block of rows at a time for column-major
-     * sources), convert, unpack. */
-    const int32_t block = !src_packed && column_major(src) ? BLOCK_ROWS : 1;
-    const size_t src_row_bytes = n * zp_dtype_size(src->dtype);
+    /* Pack a block of source rows (unless packed), convert each row into
+     * the destination or into packed rows, unpack those (unless packed). */
+    const int src_packed = zp_view_rows_packed(src), dst_packed = zp_view_rows_packed(dst);
+    const int32_t step = block_rows(src, dst);
+    const size_t src_row = n * zp_dtype_size(src->dtype), dst_row = n * zp_dtype_size(dst->dtype);
     char *a = scratch;
-    char *b = src_packed ? a : a + ZP__ALIGN16((size_t)block * src_row_bytes);
-    for (int32_t y0 = 0; y0 < src->height; y0 += block) {
-        int32_t rows = src->height - y0 < block ? src->height - y0 : block;
-        if (!src_packed) {
-            if (block > 1) gather_block(src, y0, rows, a, n);
-            else gather_row(src, y0, a);
-        }
+    char *b = src_packed ? a : a + ZP__ALIGN16((size_t)step * src_row);
+    for (int32_t y0 = 0; y0 < src->height; y0 += step) {
+        const int32_t rows = src->height - y0 < step ? src->height - y0 : step;
+        if (!src_packed) view_to_packed(src, y0, rows, a, src_row, k);
         for (int32_t r = 0; r < rows; r++) {
-            const int32_t y = y0 + r;
-            const void *s = src_packed ? zp_view_pixel(src, 0, y) : a + (size_t)r * src_row_bytes;
-            void *d = dst_packed ? zp_view_pixel(dst, 0, y) : b;
+            const void *s = src_packed ? zp_view_pixel(src, 0, y0 + r) : a + r * src_row;
+            void *d = dst_packed ? zp_view_pixel(dst, 0, y0 + r) : b + r * dst_row;
             zp__convert_samples(s, src->dtype, d, dst->dtype, n);
-            if (!dst_packed) scatter_row(dst, y, b);
         }
+        if (!dst_packed) packed_to_view(b, dst_row, dst, y0, rows, k);
     }
 }
 
@@ -147,7 +180,7 @@ zp_status zp_view_copy(const zp_view *src, const zp_view *dst) {
         return ZP_OK; /* identical views */
     size_t need = zp__copy_scratch_size(src, dst);
     void *scratch = need ? malloc(need) : NULL;
-    if (need && !scratch) return zp__fail(ZP_ERR_NOMEM, "out of memory for a row of scratch");
+    if (need && !scratch) return zp__fail(ZP_ERR_NOMEM, "out of memory for a block of scratch");
     zp__copy_rows(src, dst, scratch);
     free(scratch);
     return ZP_OK;

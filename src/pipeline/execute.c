@@ -126,13 +126,13 @@ static void *band_worker(void *arg) {
 
 /* Band height depends only on the image and the filter's reach, never on
  * the thread count, so the output is the same for any --threads. */
-static int32_t band_rows_for(int32_t height, int32_t halo_y) {
+int32_t zp__band_rows_for(int32_t height, int32_t halo_y) {
     int32_t rows = 64;
     if (halo_y > 16) rows = halo_y * 4 > 1024 ? 1024 : halo_y * 4;
     return rows > height ? height : rows;
 }
 
-static zp_status run_pixel_stage(const zp__stage *s, void *state, const zp_plan *plan,
+zp_status zp__run_pixel_stage(const zp__stage *s, void *state, const zp_plan *plan,
                                  const zp_view *in, const zp_view *out, int threads) {
     band_job job;
     memset(&job, 0, sizeof job);
@@ -142,7 +142,7 @@ static zp_status run_pixel_stage(const zp__stage *s, void *state, const zp_plan 
     job.out = out;
     job.halo_x = plan->halo_x;
     job.halo_y = plan->halo_y;
-    job.band_rows = band_rows_for(out->height, plan->halo_y);
+    job.band_rows = zp__band_rows_for(out->height, plan->halo_y);
     job.bands = (out->height + job.band_rows - 1) / job.band_rows;
     atomic_init(&job.next, 0);
     atomic_init(&job.failed, 0);
@@ -162,13 +162,13 @@ static zp_status run_pixel_stage(const zp__stage *s, void *state, const zp_plan 
 
 /* ---- The chain ----------------------------------------------------------------------- */
 
-static int default_threads(void) {
+int zp__default_threads(void) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
 /* Prefix the thread's last error with the operation, keeping the detail. */
-static zp_status stage_fail(const zp__stage *s, int index, zp_status st, const char *detail) {
+zp_status zp__stage_fail(const zp__stage *s, int index, zp_status st, const char *detail) {
     char msg[512];
     snprintf(msg, sizeof msg, "%s", detail && *detail ? detail : zp_status_str(st));
     return zp__fail(st, "operation %d '%s': %s", index, s->filter->name, msg);
@@ -178,6 +178,39 @@ void zp_run_options_init(zp_run_options *opt) {
     if (!opt) return;
     opt->threads = 0;
     opt->max_pixels = ZP_DEFAULT_MAX_PIXELS;
+    opt->mode = ZP_RUN_AUTO;
+    opt->shrink_on_load = 1;
+}
+
+zp_status zp__plan_stage(const zp__stage *s, int index, const zp_view *in, uint64_t max_pixels,
+                         zp_plan *plan) {
+    zp_plan_args args = {sizeof args, zp__host(), s->values, in->width, in->height,
+                         in->channels, in->dtype, max_pixels};
+    memset(plan, 0, sizeof *plan);
+    plan->struct_size = sizeof *plan;
+    plan->width = in->width;
+    plan->height = in->height;
+    plan->channels = in->channels;
+    plan->dtype = in->dtype;
+    zp_clear_error();
+    zp_status st = s->filter->plan(&args, plan);
+    plan->message[sizeof plan->message - 1] = '\0';
+    if (st)
+        return zp__stage_fail(s, index, st, plan->message[0] ? plan->message : zp_last_error());
+    if (plan->width < 1 || plan->height < 1 || plan->channels < 1 ||
+        plan->channels > ZP_MAX_CHANNELS || !zp_dtype_size(plan->dtype) || plan->halo_x < 0 ||
+        plan->halo_y < 0)
+        return zp__stage_fail(s, index, ZP_ERR_INVALID_ARG,
+                              "the filter planned an impossible output");
+    if (max_pixels && (uint64_t)plan->width * (uint64_t)plan->height > max_pixels) {
+        char why[160];
+        snprintf(why, sizeof why, "the output would be %d x %d = %llu pixels, over the limit "
+                 "of %llu (max_pixels)", (int)plan->width, (int)plan->height,
+                 (unsigned long long)plan->width * (unsigned long long)plan->height,
+                 (unsigned long long)max_pixels);
+        return zp__stage_fail(s, index, ZP_ERR_LIMIT, why);
+    }
+    return ZP_OK;
 }
 
 zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input, const zp_run_options *opt,
@@ -188,7 +221,7 @@ zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input, const zp_run_opt
     zp_run_options defaults;
     zp_run_options_init(&defaults);
     if (!opt) opt = &defaults;
-    int threads = opt->threads > 0 ? (opt->threads > 64 ? 64 : opt->threads) : default_threads();
+    int threads = opt->threads > 0 ? (opt->threads > 64 ? 64 : opt->threads) : zp__default_threads();
 
     pool pl = {0};
     zp_view cur;
@@ -196,38 +229,17 @@ zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input, const zp_run_opt
     for (size_t i = 0; i < p->count && !st; i++) {
         const zp__stage *s = &p->stages[i];
         const int index = (int)i + 1;
-        zp_plan_args args = {sizeof args, zp__host(), s->values, cur.width, cur.height,
-                             cur.channels, cur.dtype, opt->max_pixels};
         zp_plan plan;
-        memset(&plan, 0, sizeof plan);
-        plan.struct_size = sizeof plan;
-        plan.width = cur.width;
-        plan.height = cur.height;
-        plan.channels = cur.channels;
-        plan.dtype = cur.dtype;
-        zp_clear_error();
-        st = s->filter->plan(&args, &plan);
-        plan.message[sizeof plan.message - 1] = '\0';
+        st = zp__plan_stage(s, index, &cur, opt->max_pixels, &plan);
         if (st) {
-            st = stage_fail(s, index, st, plan.message[0] ? plan.message : zp_last_error());
-        } else if (plan.width < 1 || plan.height < 1 || plan.channels < 1 ||
-                   plan.channels > ZP_MAX_CHANNELS || !zp_dtype_size(plan.dtype) ||
-                   plan.halo_x < 0 || plan.halo_y < 0) {
-            st = stage_fail(s, index, ZP_ERR_INVALID_ARG, "the filter planned an impossible output");
-        } else if (opt->max_pixels && (uint64_t)plan.width * (uint64_t)plan.height > opt->max_pixels) {
-            char why[160];
-            snprintf(why, sizeof why, "the output would be %d x %d = %llu pixels, over the limit "
-                     "of %llu (max_pixels)", (int)plan.width, (int)plan.height,
-                     (unsigned long long)plan.width * (unsigned long long)plan.height,
-                     (unsigned long long)opt->max_pixels);
-            st = stage_fail(s, index, ZP_ERR_LIMIT, why);
+            /* zp__plan_stage said why */
         } else if (s->filter->map) {
             zp_view next;
             if ((st = s->filter->map(plan.state, zp__host(), &cur, &next))) {
-                st = stage_fail(s, index, st, zp_last_error());
+                st = zp__stage_fail(s, index, st, zp_last_error());
             } else if (next.owner != cur.owner || zp_view_check(&next)) {
                 zp_view_release(&next); /* a view filter may only look at its input */
-                st = stage_fail(s, index, ZP_ERR_OUT_OF_BOUNDS, "the view filter left its input");
+                st = zp__stage_fail(s, index, ZP_ERR_OUT_OF_BOUNDS, "the view filter left its input");
             } else {
                 zp_view_release(&cur);
                 cur = next;
@@ -241,9 +253,9 @@ zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input, const zp_run_opt
             zp_view out = {0}; /* released on failure, whatever failed */
             if (in_place) zp_view_share(&cur, &out);
             else st = pool_take(&pl, plan.width, plan.height, plan.channels, plan.dtype, &out);
-            if (!st) st = run_pixel_stage(s, plan.state, &plan, &cur, &out, threads);
+            if (!st) st = zp__run_pixel_stage(s, plan.state, &plan, &cur, &out, threads);
             if (st) {
-                st = stage_fail(s, index, st, zp_last_error());
+                st = zp__stage_fail(s, index, st, zp_last_error());
                 if (!in_place) zp_view_release(&out);
             } else {
                 if (!in_place) pool_give_back(&pl, &cur);

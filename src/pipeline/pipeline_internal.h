@@ -19,4 +19,29 @@ struct zp_pipeline {
     size_t     count;
 };
 
+/* ---- Shared by the whole-frame (execute.c) and streaming (stream.c) executors */
+
+/* Plan stage `index` (1-based, for messages) of the chain on an input of
+ * in's geometry: call plan(), check what it answers and the pixel limit.
+ * On failure the message names the operation; plan->state may still be
+ * set, so done() is called either way. */
+zp_status zp__plan_stage(const zp__stage *s, int index, const zp_view *in, uint64_t max_pixels,
+                         zp_plan *plan);
+/* "operation N 'name': detail" as the thread's error; returns st. */
+zp_status zp__stage_fail(const zp__stage *s, int index, zp_status st, const char *detail);
+/* Rows per band of a pixel stage: a function of the output height and the
+ * filter's vertical reach only, so every executor makes the same process()
+ * calls and the bytes never depend on threads or streaming. */
+int32_t zp__band_rows_for(int32_t height, int32_t halo_y);
+/* Run a pixel stage on whole views, bands shared by `threads` threads. */
+zp_status zp__run_pixel_stage(const zp__stage *s, void *state, const zp_plan *plan,
+                              const zp_view *in, const zp_view *out, int threads);
+/* One thread per online core, 1..64. */
+int zp__default_threads(void);
+
+/* stream.c: the most bytes of rings and windows that streaming runs held
+ * at once in this process (all runs together); `reset` starts a new peak
+ * from what is held now. For tests and docs/streaming.md. */
+size_t zp__stream_peak_bytes(int reset);
+
 #endif

@@ -23,7 +23,7 @@ CONVERT_OPTS="--format -f --quality -q --progressive --optimize --subsampling --
 for h in --help -h; do
     # shellcheck disable=SC2086
     expect_help convert $h -- "Usage: zeropix convert" "INPUT OUTPUT" "Examples:" \
-        "default 90" "1..100" "444, 422 or 420" "0..9" "default 6" "8 or 16" \
+        "default 90" "1..100" "444, 422 or 420" "0..9" "default: the fast" "8 or 16" \
         "268435456" $CONVERT_OPTS
 done
 expect_help help convert -- "Usage: zeropix convert"
