@@ -18,3 +18,10 @@ endif()
 # How damaged an input may be (zp_decode_options.fail_on), every codec.
 zp_add_test_program(test_fail_on test_fail_on.c)
 add_test(NAME codec.fail_on COMMAND test_fail_on)
+
+# The cache of freed large pixel blocks (src/core/buffer.c), and its off switch.
+zp_add_test_program(test_buffer_cache test_buffer_cache.c)
+add_test(NAME buffer_cache COMMAND test_buffer_cache)
+add_test(NAME buffer_cache.off COMMAND test_buffer_cache off)
+set_tests_properties(buffer_cache buffer_cache.off PROPERTIES SKIP_RETURN_CODE 77)
+set_tests_properties(buffer_cache.off PROPERTIES ENVIRONMENT ZEROPIX_BUFFER_CACHE=0)

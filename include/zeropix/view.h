@@ -73,6 +73,15 @@ ZP_API ZP_NODISCARD zp_buffer *zp_buffer_alloc(size_t size);
 ZP_API ZP_NODISCARD zp_buffer *zp_buffer_wrap(void *data, size_t size,
                                               zp_release_fn release, void *user);
 
+/* Large blocks from zp_buffer_alloc (8 MiB and up) are kept in a small
+ * process-wide cache when freed (at most 4 blocks and 256 MiB in all), so
+ * a program converting image after image reuses memory that is already
+ * mapped instead of faulting in fresh zeroed pages for every frame (about
+ * 30 ms per 60 MB). This drops the cached blocks, returning them to the
+ * system. Set ZEROPIX_BUFFER_CACHE=0 to turn the cache off (it is off in
+ * sanitizer builds, where it would hide use-after-free). Thread-safe. */
+ZP_API void zp_buffer_cache_trim(void);
+
 /* Add a reference. NULL is ignored. Thread-safe. Returns buf. */
 ZP_API zp_buffer *zp_buffer_ref(zp_buffer *buf);
 /* Drop a reference; the last one frees or releases the memory. NULL is

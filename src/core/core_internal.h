@@ -28,7 +28,11 @@ static inline int zp__add_size(size_t a, size_t b, size_t *out) {
 /* Aligned allocation (ZP_ROW_ALIGN) for pixel memory; counted, so tests can
  * prove that view operations allocate no pixel memory. */
 void *zp__pixels_alloc(size_t size);
-void zp__pixels_free(void *ptr);
+/* `size` is what was asked of zp__pixels_alloc (large blocks may be kept
+ * for reuse, see zp_buffer_cache_trim). */
+void zp__pixels_free(void *ptr, size_t size);
+/* Bytes held by the cache of freed large blocks (tests). */
+size_t zp__buffer_cache_bytes(void);
 /* Number of pixel allocations made by this process so far. */
 uint64_t zp__pixels_alloc_count(void);
 
