@@ -14,6 +14,8 @@
 #   -o  where results go (default bench/.cache/peers): peers.csv, peers.txt
 #       (the table) and peers.svg (gnuplot bar chart); -o docs/bench
 #       refreshes the chart the README shows
+#   -a  add to the results in -o: rows of the pipelines and sizes run now
+#       replace theirs, the others are kept (the chart shows all)
 #
 # The pipelines (every tool is given the same work and output settings):
 #   P1  JPEG to PNG, each tool's default PNG settings (stated below; the
@@ -70,7 +72,8 @@ sizes="20 100"
 tools="zeropix vips magick gm opencv pillow"
 pipelines="P1 P2 P3 P4 P5 P6"
 outdir=$here/.cache/peers
-while getopts z:r:s:t:p:o: opt; do
+append=0
+while getopts z:r:s:t:p:o:a opt; do
   case $opt in
     z) zeropix=$OPTARG ;;
     r) runs=$OPTARG ;;
@@ -78,6 +81,7 @@ while getopts z:r:s:t:p:o: opt; do
     t) tools=$OPTARG ;;
     p) pipelines=$OPTARG ;;
     o) outdir=$OPTARG ;;
+    a) append=1 ;;
     *) sed -n '2,20p' "$0" >&2; exit 2 ;;
   esac
 done
@@ -161,7 +165,7 @@ command_for() {
     gm:P3) echo "gm convert '$in' -blur 0x2 $imjpeg '$out.jpg'" ;;
     gm:P4) echo "gm convert '$in' -crop $geo -resize 90% -convolve -1,-1,-1,-1,16,-1,-1,-1,-1 $imjpeg '$out.jpg'" ;;
     gm:P5) echo "gm convert -size $hint '$in' -thumbnail 256x $imjpeg '$out.jpg'" ;;
-    gm:P6) echo "mkdir -p '$out' && printf '%s\\0' '$photos'/*.jpg | OMP_NUM_THREADS=1 xargs -0 -P 2 -n 50 gm mogrify -output-directory '$out' -format png -blur 0x1.5" ;;
+    gm:P6) echo "mkdir -p '$out' && cd '$photos' && printf '%s\\0' *.jpg | OMP_NUM_THREADS=1 xargs -0 -P 2 -n 50 gm mogrify -output-directory '$out' -format png -blur 0x1.5" ;;
     opencv:P1 | pillow:P1) echo "$py '$here/peers.py' $tool P1 '$in' '$out.png'" ;;
     opencv:P6 | pillow:P6) echo "$py '$here/peers.py' $tool P6 '$photos' '$out'" ;;
     opencv:* | pillow:*) echo "$py '$here/peers.py' $tool $p '$in' '$out.jpg' $cw $ch" ;;
@@ -199,11 +203,19 @@ median() { sort -g | awk '{a[NR] = $1} END {if (NR == 0 || a[1] == "nan") print 
 
 csv=$outdir/peers.csv
 table=$outdir/peers.txt
-echo "size_mp,pipeline,tool,wall_s,wall_vs_vips,rss_mib,rss_vs_vips,output_bytes" > "$csv"
+if [ $append = 1 ] && [ -f "$csv" ]; then
+  # keep the rows of other pipelines and sizes
+  awk -F, -v p=" $pipelines " -v s=" $sizes " 'NR == 1 || index(p, " " $2 " ") == 0 ||
+    ($1 != "batch" && index(s, " " $1 " ") == 0)' "$csv" > "$csv.tmp" && mv "$csv.tmp" "$csv"
+  echo >> "$table"
+else
+  echo "size_mp,pipeline,tool,wall_s,wall_vs_vips,rss_mib,rss_vs_vips,output_bytes" > "$csv"
+  : > "$table"
+fi
 {
   echo "zeropix peers benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "median of $runs runs after one warm-up; ratios to libvips in the same run"
-} | tee "$table"
+} | tee -a "$table"
 
 photos=$cache/batch-photos
 if [[ " $pipelines " == *" P6 "* ]]; then
@@ -284,7 +296,9 @@ done
 
 # ---- The chart: wall time and peak RSS relative to libvips -------------------
 if need gnuplot; then
-  tools_line=$(printf '%s ' "${active[@]}")
+  # every tool in the CSV, in order of appearance (with -a, earlier runs count)
+  tools_line=$(awk -F, 'NR > 1 && !($3 in t) { t[$3] = 1; printf "%s ", $3 }' "$csv")
+  ntools=$(echo $tools_line | wc -w)
   for col in 5 7; do
     awk -F, -v col=$col -v tools="$tools_line" 'NR > 1 {
         key = $1 == "batch" ? "P6" : $2 " " $1 "MP"; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
@@ -293,7 +307,6 @@ if need gnuplot; then
         for (k = 1; k <= n; k++) { printf "\"%s\"", order[k]; for (i = 1; i <= nt; i++) { x = v[order[k], t[i]]; printf " %s", x == "" ? "?" : x }; print "" } }' \
       "$csv" > "$work/chart-$col.dat"
   done
-  ntools=${#active[@]}
   gnuplot <<EOF
 set terminal svg size 960,640 font "sans,12" background "white"
 set output "$outdir/peers.svg"

@@ -521,7 +521,63 @@ static void part_sharpen(void) {
     for (int d = 0; d < 3; d++) print_stats(&st[d]);
 }
 
+/* zp_conv_i16_plan: where it accepts, the 16-bit path's finish
+ * clamp((acc * mul + add) >> shift, 0, 255) equals conv_i32_to_u8 of the C
+ * table (acc * scale + bias in double) for every acc the kernel can reach,
+ * -sum|k| * 255 .. sum|k| * 255. */
+static void check_i16_plan(void) {
+    static const int32_t sharp[9] = {-1, -1, -1, -1, 16, -1, -1, -1, -1};
+    static const int32_t gauss[9] = {1, 2, 1, 2, 4, 2, 1, 2, 1};
+    static const int32_t lap[9] = {0, -1, 0, -1, 4, -1, 0, -1, 0};
+    static const int32_t big[9] = {0, 0, 0, 0, 127, 0, 0, 0, 1};
+    static const int32_t neg[9] = {-128, 0, 0, 0, 0, 0, 0, 0, 0};
+    const int32_t *kernels[] = {sharp, gauss, lap, big, neg};
+    const double scales[] = {0.125, 1.0 / 16, 1.0 / 256, 0.5,  1,           3,
+                             -0.25, 1.0 / 3, 0.1,      0.75, 1.0 / 16384, 1.0 / 32768};
+    const double offsets[] = {0, 0.5, -0.25, 0.1, 1, -1, 1.0 / 255};
+    const struct zp_conv_kernels *kc = zp_conv_kernels_c();
+    int accepted = 0, tried = 0;
+    for (size_t ki = 0; ki < sizeof kernels / sizeof kernels[0]; ki++)
+        for (size_t si = 0; si < sizeof scales / sizeof scales[0]; si++)
+            for (size_t oi = 0; oi < sizeof offsets / sizeof offsets[0]; oi++) {
+                const double scale = scales[si], bias = offsets[oi] * 255.0;
+                int16_t k16[9];
+                int32_t mul, add, sum = 0;
+                int shift;
+                tried++;
+                if (!zp_conv_i16_plan(kernels[ki], 9, scale, bias, k16, &mul, &add, &shift))
+                    continue;
+                accepted++;
+                for (int t = 0; t < 9; t++) {
+                    sum += abs(kernels[ki][t]) * 255;
+                    CHECK(k16[t] == kernels[ki][t] * mul);
+                }
+                CHECK(shift >= 0 && shift <= 14);
+                int bad = 0;
+                for (int32_t a = -sum; a <= sum && !bad; a++) {
+                    uint8_t ref;
+                    kc->conv_i32_to_u8(&a, scale, bias, &ref, 1);
+                    const int32_t v = (a * mul + add) >> shift;
+                    bad = ref != (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+                    if (bad)
+                        fprintf(stderr, "i16 plan: acc %d scale %g bias %g: %d, not %d\n",
+                                (int)a, scale, bias, v, ref);
+                }
+                CHECK(!bad);
+            }
+    /* The benchmark's sharpen kernel takes the 16-bit path; 1/3 never does. */
+    int16_t k16[9];
+    int32_t mul, add;
+    int shift;
+    CHECK(zp_conv_i16_plan(sharp, 9, 0.125, 0, k16, &mul, &add, &shift) && shift == 3);
+    CHECK(!zp_conv_i16_plan(gauss, 9, 1.0 / 3, 0, k16, &mul, &add, &shift));
+    CHECK(!zp_conv_i16_plan(sharp, 9, 32, 0, k16, &mul, &add, &shift)); /* 24*32*255 */
+    printf("convolve: 16-bit plan exact on every reachable sum (%d of %d settings taken)\n",
+           accepted, tried);
+}
+
 static void part_convolve(void) {
+    check_i16_plan();
     const zp_filter *f = need_filter("convolve");
     zp_param_value v[4];
     stats st_int[2] = {{.label = "convolve u8 integer"}, {.label = "convolve u16 integer"}};
@@ -536,6 +592,7 @@ static void part_convolve(void) {
     static const double gauss3[9] = {1, 2, 1, 2, 4, 2, 1, 2, 1};
     static const double laplace[9] = {0, -1, 0, -1, 4, -1, 0, -1, 0}; /* sums to 0 */
     static const double shift[9] = {0, 0, 0, 0, 0, 1, 0, 0, 0};      /* out(x) = in(x+1) */
+    static const double sharp3[9] = {-1, -1, -1, -1, 16, -1, -1, -1, -1}; /* 16-bit path */
     const struct {
         const double *k;
         int count;
@@ -545,7 +602,7 @@ static void part_convolve(void) {
         {gauss3, 9, 0, 0, 1},   {laplace, 9, 0, 0.5, 1}, {laplace, 9, 3, 0, 1},
         {shift, 9, 0, 0, 1},    {k5, 25, 0, 0, 1},       {k5, 25, 0.01, 0.25, 1},
         {k7, 49, 0, -0.1, 1},   {k15, 225, 0, 0, 1},     {kf, 9, 0, 0, 0},
-        {kf, 9, -0.5, 1, 0},
+        {kf, 9, -0.5, 1, 0},    {sharp3, 9, 0.125, 0, 1}, {sharp3, 9, 0.25, -0.5, 1},
     };
     int k = 0;
     for (int d = 0; d < 3; d++)

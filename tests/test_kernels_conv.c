@@ -249,6 +249,28 @@ static void test_conv(void) {
                     kc->conv_u8_i32(rows, ki, side, step, out + off, n),
                     kv->conv_u8_i32(rows, ki, side, step, out + off, n),
                     "side %d n %zu step %zu off %zu", side, n, step, off);
+            /* 16-bit form: sum|k| * 255 + |add| <= 32767, sometimes a
+             * coefficient of 128 (the levels hand those to the level below). */
+            {
+                int16_t k16[15 * 15];
+                int32_t budget = 32767 / 255 - (rep % 3 == 0 ? 0 : (int32_t)kh_below(40));
+                for (int i = 0; i < side * side; i++) {
+                    const int32_t lim = budget < 128 ? budget : 128;
+                    int32_t c = (int32_t)kh_below((uint32_t)(2 * lim + 1)) - lim;
+                    if (rep % 2 && kh_below(3) && lim >= 1) c = c < 0 ? -1 : 1;
+                    if (c == 128 && rep % 8 != 5) c = 127;
+                    budget -= c < 0 ? -c : c;
+                    k16[i] = (int16_t)c;
+                }
+                const int32_t room = 32767 - (32767 / 255 - budget) * 255;
+                const int32_t add = (int32_t)kh_below((uint32_t)(2 * room + 1)) - room;
+                const int shift = (int)kh_below(15);
+                COMPARE("conv_u8_i16_u8", uint8_t, n + GUARD, 0,
+                        kc->conv_u8_i16_u8(rows, k16, side, step, add, shift, out + off, n),
+                        kv->conv_u8_i16_u8(rows, k16, side, step, add, shift, out + off, n),
+                        "side %d n %zu step %zu off %zu shift %d add %d", side, n, step, off,
+                        shift, (int)add);
+            }
             for (int r = 0; r < ROWS; r++) rand_u16((uint16_t *)in[r], IN_BYTES / 2);
             rand_kernel(ki, side, 65535, rep % 4 == 3);
             COMPARE("conv_u16_i32", int32_t, (n + GUARD) * 4, 0,
@@ -386,25 +408,111 @@ static void test_box(void) {
         const int32_t x0 = (int32_t)kh_below((uint32_t)width);
         const int32_t count = 1 + (int32_t)kh_below((uint32_t)(width - x0));
         const size_t ns = (size_t)width * (size_t)ch, n = (size_t)count * (size_t)ch;
-        uint32_t *a32 = (uint32_t *)in[6];
+        uint32_t *a8 = (uint32_t *)in[6], *a16 = (uint32_t *)in[8];
         int64_t *a64 = (int64_t *)in[7];
+        const uint32_t cols = 2u * (uint32_t)r + 1u; /* samples per column sum */
         for (size_t i = 0; i < ns; i++) {
-            a32[i] = kh_below(2u * (uint32_t)r + 2u) * (kh_below(2) ? 255u : 65535u) / 2u;
+            /* sums of `cols` samples, from all 0 to all at the maximum */
+            const uint32_t full = kh_below(cols + 1u);
+            a8[i] = kh_below(4) ? full * 255u : (uint32_t)((uint64_t)kh_rand() % (cols * 255u + 1u));
+            a16[i] = kh_below(4) ? full * 65535u : (uint32_t)(kh_rand() % (cols * 65535ull + 1u));
             a64[i] = (int64_t)(kh_rand() % (1ull << 36)) - (1ll << 35);
         }
-        const uint32_t *u = a32;
+        const uint32_t *u8s = a8, *u16s = a16;
         const int64_t *s = a64;
         COMPARE("box_h_u8", uint8_t, n + GUARD, 0,
-                kc->box_h_u8(u, width, ch, r, x0, count, out),
-                kv->box_h_u8(u, width, ch, r, x0, count, out), "w %d r %d", (int)width, (int)r);
+                kc->box_h_u8(u8s, width, ch, r, x0, count, out),
+                kv->box_h_u8(u8s, width, ch, r, x0, count, out), "w %d r %d", (int)width,
+                (int)r);
         COMPARE("box_h_u16", uint16_t, (n + GUARD) * 2, 0,
-                kc->box_h_u16(u, width, ch, r, x0, count, out),
-                kv->box_h_u16(u, width, ch, r, x0, count, out), "w %d r %d", (int)width,
+                kc->box_h_u16(u16s, width, ch, r, x0, count, out),
+                kv->box_h_u16(u16s, width, ch, r, x0, count, out), "w %d r %d", (int)width,
                 (int)r);
         COMPARE("box_h_f32", float, (n + GUARD) * 4, 1,
                 kc->box_h_f32(s, width, ch, r, x0, count, out),
                 kv->box_h_f32(s, width, ch, r, x0, count, out), "w %d r %d", (int)width,
                 (int)r);
+    }
+}
+
+/* box_h divides window sums S by N = (2r+1)^2 (rounded: (S + N/2) / N); the
+ * levels use a reciprocal with a remainder fix-up. Every S from 0 to the
+ * largest sum for small radii (column sums floor(x / (2r+1)) * unit step
+ * the window sum by exactly `unit` per pixel), and for large radii, every
+ * quotient with S at the rounding edges (constant columns v*(2r+1) with one
+ * column changed by delta, which every window of its neighbourhood holds). */
+static void test_box_div(void) {
+    const int32_t big[] = {25, 31, 64, 100, 127, 128, 500, 1000, 1999, 2000};
+    for (int pass = 0; pass < 2; pass++) {
+        const int u16 = pass == 1;
+        const uint32_t maxv = u16 ? 65535u : 255u;
+        /* Every S: u8 radius 1..63 (where the levels divide without a
+         * fix-up), u16 radius 1..3; u16 radius 4..6 every seventh S (N >= 81,
+         * so several per quotient). */
+        for (int32_t r = 1; r <= (u16 ? 6 : 63); r++) {
+            const uint32_t cols = 2u * (uint32_t)r + 1u, N = cols * cols;
+            const uint32_t unit = u16 && r > 3 ? 7u : 1u;
+            const size_t width = (size_t)(maxv * N / unit) + 2 * (size_t)cols;
+            uint32_t *acc = buf(width * sizeof *acc);
+            unsigned char *o1 = buf(width * 2), *o2 = buf(width * 2);
+            for (size_t x = 0; x < width; x++) {
+                const uint64_t v = (uint64_t)(x / cols) * unit;
+                acc[x] = (uint32_t)(v < (uint64_t)cols * maxv ? v : (uint64_t)cols * maxv);
+            }
+            memset(o1, 0, width * 2);
+            memset(o2, 0, width * 2);
+            if (u16) {
+                kc->box_h_u16(acc, (int32_t)width, 1, r, 0, (int32_t)width, (uint16_t *)o1);
+                kv->box_h_u16(acc, (int32_t)width, 1, r, 0, (int32_t)width, (uint16_t *)o2);
+            } else {
+                kc->box_h_u8(acc, (int32_t)width, 1, r, 0, (int32_t)width, o1);
+                kv->box_h_u8(acc, (int32_t)width, 1, r, 0, (int32_t)width, o2);
+            }
+            const long at = kh_diff(o1, o2, width * 2);
+            if (at >= 0) {
+                fprintf(stderr, "box_h_%s differs from C: sweep r %d, pixel %ld\n",
+                        u16 ? "u16" : "u8", (int)r, at / (u16 ? 2 : 1));
+                failures++;
+            }
+            free(acc);
+            free(o1);
+            free(o2);
+        }
+        for (size_t bi = 0; bi < sizeof big / sizeof big[0]; bi++) {
+            const int32_t r = big[bi];
+            const uint32_t cols = 2u * (uint32_t)r + 1u, N = cols * cols, h = N / 2;
+            const int32_t width = 4 * r + 3, count = 2 * r + 2;
+            uint32_t *acc = buf((size_t)width * sizeof *acc);
+            unsigned char *o1 = buf((size_t)count * 2), *o2 = buf((size_t)count * 2);
+            int bad = 0;
+            for (uint32_t v = 0; v <= maxv && !bad; v += u16 ? 97u : 1u) {
+                /* S = v*N + delta: x = S + N/2 around multiples of N */
+                const int64_t deltas[] = {-(int64_t)h - 1, -(int64_t)h, (int64_t)h - 1,
+                                          (int64_t)h, (int64_t)h + 1};
+                for (int di = 0; di < 5; di++) {
+                    const int64_t c = (int64_t)v * cols + deltas[di];
+                    if (c < 0 || c > (int64_t)cols * maxv) continue;
+                    for (int32_t x = 0; x < width; x++) acc[x] = v * cols;
+                    acc[2 * r + 1] = (uint32_t)c;
+                    if (u16) {
+                        kc->box_h_u16(acc, width, 1, r, r + 1, count, (uint16_t *)o1);
+                        kv->box_h_u16(acc, width, 1, r, r + 1, count, (uint16_t *)o2);
+                    } else {
+                        kc->box_h_u8(acc, width, 1, r, r + 1, count, o1);
+                        kv->box_h_u8(acc, width, 1, r, r + 1, count, o2);
+                    }
+                    if (memcmp(o1, o2, (size_t)count * (u16 ? 2 : 1))) bad = 1;
+                }
+            }
+            if (bad) {
+                fprintf(stderr, "box_h_%s differs from C at a rounding edge, r %d\n",
+                        u16 ? "u16" : "u8", (int)r);
+                failures++;
+            }
+            free(acc);
+            free(o1);
+            free(o2);
+        }
     }
 }
 
@@ -415,7 +523,7 @@ static const char *const tested[] = {
     "sep_h_f32", "f32_to_u8", "f32_to_u16", "u8_to_f32", "u16_to_f32", "unsharp_u8",
     "unsharp_u16", "unsharp_f32", "box_v_add_u8", "box_v_slide_u8", "box_h_u8",
     "box_v_add_u16", "box_v_slide_u16", "box_h_u16", "box_v_add_f32", "box_v_slide_f32",
-    "box_h_f32", "conv_u8_i32", "conv_u16_i32", "conv_f32", "conv_i32_to_u8",
+    "box_h_f32", "conv_u8_i32", "conv_u16_i32", "conv_f32", "conv_u8_i16_u8", "conv_i32_to_u8",
     "conv_i32_to_u16", "conv_f32_to_u8", "conv_f32_to_u16", "conv_f32_to_f32"};
 
 int main(int argc, char **argv) {
@@ -446,6 +554,7 @@ int main(int argc, char **argv) {
     test_conv();
     test_rows();
     test_box();
+    test_box_div();
     for (int r = 0; r < ROWS; r++) free(in[r]);
     free(in2);
     free(oc);

@@ -107,11 +107,12 @@ typedef struct zp_run_options {
     zp_run_mode mode;    /* zp_pipeline_convert() only; default ZP_RUN_AUTO */
     int shrink_on_load;  /* zp_pipeline_convert() only; 1 (default): when the
                             first pixel stage is a resize or thumbnail that
-                            shrinks a JPEG by 2 or more on both sides, the
-                            decoder scales by 1/2, 1/4 or 1/8 (DCT scaling)
-                            so that the resize still shrinks by 2 or more;
-                            pixels differ slightly from a full decode
-                            (docs/streaming.md). 0: always full decodes    */
+                            shrinks a JPEG by 6 or more on both sides, the
+                            decoder scales by 1/2, 1/4 or 1/8 (DCT scaling),
+                            the most that leaves the resize shrinking by 3
+                            or more; pixels differ slightly from a full
+                            decode (docs/streaming.md). 0: always full
+                            decodes                                        */
 } zp_run_options;
 
 /* threads 0 (one per core), max_pixels ZP_DEFAULT_MAX_PIXELS, mode
@@ -179,7 +180,7 @@ ZP_API ZP_NODISCARD zp_status zp_pipeline_convert(zp_pipeline *p, zp_decoder *de
 /* Shrink-on-load for callers that decode themselves, so that they get what
  * zp_pipeline_convert() gets: when opt->shrink_on_load (see above) and the
  * chain `p` starts with a resize or thumbnail that shrinks the JPEG behind
- * `dec` by 2 or more, make `dec` decode at 1/2, 1/4 or 1/8 of its size
+ * `dec` by 6 or more, make `dec` decode at 1/2, 1/4 or 1/8 of its size
  * (zp_decoder_info() then tells the smaller size; run the whole chain on
  * the result, resize included). Otherwise nothing changes. Call it on a
  * freshly opened decoder. */

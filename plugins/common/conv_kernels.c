@@ -230,6 +230,44 @@ CONV_2D(conv_u8_i32_c, uint8_t, int32_t, int32_t)
 CONV_2D(conv_u16_i32_c, uint16_t, int32_t, int32_t)
 CONV_2D(conv_f32_c, float, float, float)
 
+static void conv_u8_i16_u8_c(const void *const *rows, const int16_t *k, int side, size_t step,
+                             int32_t add, int shift, uint8_t *dst, size_t n) {
+    int32_t blk[BLOCK];
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
+        const size_t m = n - i0 < BLOCK ? n - i0 : BLOCK;
+        for (size_t i = 0; i < m; i++) blk[i] = add;
+        for (int ky = 0; ky < side; ky++)
+            for (int kx = 0; kx < side; kx++) {
+                const uint8_t *r = (const uint8_t *)rows[ky] + i0 + (size_t)kx * step;
+                const int32_t c = k[ky * side + kx];
+                for (size_t i = 0; i < m; i++) blk[i] += r[i] * c;
+            }
+        for (size_t i = 0; i < m; i++) { /* >> of a negative int: arithmetic in GCC, Clang */
+            const int32_t v = blk[i] >> shift;
+            dst[i0 + i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+    }
+}
+
+int zp_conv_i16_plan(const int32_t *k, int taps, double scale, double bias, int16_t *k16,
+                     int32_t *mul, int32_t *add, int *shift) {
+    int sh = 0;
+    while (sh < 14 && (ldexp(scale, sh) != floor(ldexp(scale, sh)) ||
+                       ldexp(bias, sh) != floor(ldexp(bias, sh))))
+        sh++;
+    const double m = ldexp(scale, sh), b = ldexp(bias, sh);
+    if (m != floor(m) || fabs(m) > 32767.0 || b != floor(b) || fabs(b) > 32767.0) return 0;
+    const int32_t half = sh ? 1 << (sh - 1) : 0;
+    int64_t bound = llabs((int64_t)b + half);
+    for (int t = 0; t < taps; t++) bound += 255 * llabs((int64_t)k[t] * (int64_t)m);
+    if (bound > 32767) return 0;
+    for (int t = 0; t < taps; t++) k16[t] = (int16_t)(k[t] * (int32_t)m);
+    *mul = (int32_t)m;
+    *add = (int32_t)b + half;
+    *shift = sh;
+    return 1;
+}
+
 #define CONV_FINISH(NAME, A, S, T, MAX, CLAMP)                                           \
     static void NAME(const A *acc, S scale, S bias, T *dst, size_t n) {                  \
         for (size_t i = 0; i < n; i++) {                                                 \
@@ -275,6 +313,7 @@ static const struct zp_conv_kernels kernels_c = {
     .conv_u8_i32 = conv_u8_i32_c,
     .conv_u16_i32 = conv_u16_i32_c,
     .conv_f32 = conv_f32_c,
+    .conv_u8_i16_u8 = conv_u8_i16_u8_c,
     .conv_i32_to_u8 = conv_i32_to_u8_c,
     .conv_i32_to_u16 = conv_i32_to_u16_c,
     .conv_f32_to_u8 = conv_f32_to_u8_c,
@@ -350,6 +389,29 @@ int32_t zp_conv_terms_sum(const zp_conv_terms *tm, int size, size_t i, int32_t i
         s += v * c;
     }
     return s;
+}
+
+/* ---- Box sums for the SIMD levels ---------------------------------------------------- */
+
+void zp_conv_box_deltas(const uint32_t *acc, int32_t width, int channels, int32_t radius,
+                        int32_t x0, size_t i0, size_t m, uint32_t *d) {
+    const size_t ch = (size_t)channels;
+    size_t j = i0 / ch, c = i0 % ch;
+    for (size_t i = 0; i < m; i++) {
+        if (j == 0) { /* S_0: the clamped window of pixel x0, as box_h_*_c */
+            const int32_t lo = x0 - radius, hi = x0 + radius;
+            const int32_t a = lo < 0 ? 0 : lo, b = hi > width - 1 ? width - 1 : hi;
+            uint32_t s = (uint32_t)(a - lo) * acc[c] +
+                         (uint32_t)(hi - b) * acc[(size_t)(width - 1) * ch + c];
+            for (int32_t x = a; x <= b; x++) s += acc[(size_t)x * ch + c];
+            d[i] = s;
+        } else {
+            const int32_t xi = zp_clamp_i32(x0 + (int32_t)j + radius, 0, width - 1);
+            const int32_t xo = zp_clamp_i32(x0 + (int32_t)j - radius - 1, 0, width - 1);
+            d[i] = acc[(size_t)xi * ch + c] - acc[(size_t)xo * ch + c];
+        }
+        if (++c == ch) c = 0, j++;
+    }
 }
 
 /* ---- Planning helpers ---------------------------------------------------------------- */

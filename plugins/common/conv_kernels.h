@@ -119,7 +119,11 @@ struct zp_conv_kernels {
      * pixels x0+j-radius .. x0+j+radius, indices clamped to 0..width-1,
      * divided by (2*radius+1)^2 and rounded to nearest (ties up: (S + N/2) / N
      * in integers). f32: S / (N * 2^28) in double, then rounded to float.
-     * Running sums, so the cost does not depend on the radius. */
+     * Running sums, so the cost does not depend on the radius. acc holds
+     * what box_v_* give: each value is a sum of 2*radius+1 samples (u8: at
+     * most (2r+1)*255, u16: (2r+1)*65535), so S <= N * the largest sample
+     * and the result is a sample value; other inputs are outside the
+     * contract (levels may differ there). */
     void (*box_v_add_u8)(uint32_t *acc, const uint8_t *row, uint32_t weight, size_t n);
     void (*box_v_slide_u8)(uint32_t *acc, const uint8_t *add, const uint8_t *sub, size_t n);
     void (*box_h_u8)(const uint32_t *acc, int32_t width, int channels, int32_t radius,
@@ -144,6 +148,14 @@ struct zp_conv_kernels {
                          int32_t *acc, size_t n);
     void (*conv_f32)(const void *const *rows, const float *k, int side, size_t step,
                      float *acc, size_t n);
+    /* u8 in, u8 out, in 16 bits, for kernels small enough (zp_conv_i16_plan):
+     * dst[i] = clamp((add + sum over ky, kx (row-major) of k[ky*side + kx] *
+     * rows[ky][i + kx*step]) >> shift, 0, 255), the shift arithmetic (floor
+     * division by 2^shift), shift 0..14. The caller guarantees sum|k| * 255
+     * + |add| <= 32767, so every partial sum, in any order, fits int16:
+     * exact, whatever the level's order. */
+    void (*conv_u8_i16_u8)(const void *const *rows, const int16_t *k, int side, size_t step,
+                           int32_t add, int shift, uint8_t *dst, size_t n);
     /* Finish: v = acc * scale + bias (integer forms in double, exactly that
      * expression with no contraction; float forms in float), then rounded and
      * clamped as f32_to_* (f32 output clamped to 0..1; NaN gives 0). */
@@ -197,6 +209,33 @@ int zp_conv_terms_make(zp_conv_terms *tm, const void *const *base, const char *b
 /* init + the sum of all terms at sample i, for samples of `size` bytes (1:
  * uint8_t, 2: int16_t); the scalar tail of the vector loops. */
 int32_t zp_conv_terms_sum(const zp_conv_terms *tm, int size, size_t i, int32_t init);
+
+/* Whether conv_u8_i16_u8 gives exactly what conv_u8_i32 then
+ * conv_i32_to_u8(scale, bias) give for the integer kernel k (taps entries),
+ * and its arguments: the smallest shift 0..14 that makes mul = scale *
+ * 2^shift and bias * 2^shift integers, k16 = k * mul,
+ * add = bias * 2^shift + (shift ? 2^(shift-1) : 0), within the int16 bound.
+ * Why it is exact: acc * scale + bias = (acc * mul + bias * 2^shift) / 2^shift
+ * in double without rounding (numerator below 2^15, the division a power
+ * of two), v + 0.5 is exact too, and floor(t + 0.5) is monotone and keeps
+ * 0 and 255, so clamping before or after rounding is the same:
+ * floor(clamp(v) + 0.5) = clamp((acc * mul + add) >> shift).
+ * tests/test_filters_conv.c checks every reachable acc. Returns 0 (use the
+ * int32 path) otherwise. */
+int zp_conv_i16_plan(const int32_t *k, int taps, double scale, double bias, int16_t *k16,
+                     int32_t *mul, int32_t *add, int *shift);
+
+/* ---- Box sums for the SIMD levels ---------------------------------------------
+ * The window sum of box_h's output pixel j is S_j = S_0 + sum over 1..j of
+ * d_j = E[j + r] - E[j - r - 1], where E[x] is acc pixel clamp(x0 + x) (per
+ * channel): the running sum of box_h_*_c as a prefix sum of differences,
+ * which the levels compute with a log-step scan (mod 2^32: exact, since
+ * every S_j < 2^32 within the contract). This writes d for samples i0 ..
+ * i0+m-1 (sample i = j*channels + c; for j = 0, d = S_0 of channel c): the
+ * scalar part the levels use at the edges and the row's end. For u16 only
+ * with (2r+1)^2 <= 65536, so that S_0 fits 32 bits. */
+void zp_conv_box_deltas(const uint32_t *acc, int32_t width, int channels, int32_t radius,
+                        int32_t x0, size_t i0, size_t m, uint32_t *d);
 
 /* ---- Planning helpers ------------------------------------------------------ */
 

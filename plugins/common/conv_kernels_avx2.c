@@ -9,6 +9,7 @@
  * than a vector) run the same formulas in scalar code. */
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 #include "conv_kernels.h"
 
 #define INLINE static inline __attribute__((always_inline))
@@ -127,6 +128,55 @@ static void conv_u8_i32_avx2(const void *const *rows, const int32_t *k, int side
         }
     }
     for (; i < n; i++) acc[i] = zp_conv_terms_sum(&tm, 1, i, 0);
+}
+
+/* ---- u8 convolution in 16 bits ------------------------------------------------------
+ * Two taps per pmaddubsw: the bytes of two tap rows interleaved times a pair
+ * of int8 coefficients, into int16 sums that cannot saturate or wrap (the
+ * contract bounds every partial sum by 32767). unpacklo/hi_epi8 split each
+ * 128-bit lane into its low and high 8 samples, and packus_epi16 of the two
+ * halves puts them back in order.
+ * A coefficient of 128, outside int8, sends the kernel to the level below. */
+INLINE __m256i loadu256(const uint8_t *p) { return _mm256_loadu_si256((const __m256i *)p); }
+INLINE void storeu256(uint8_t *p, __m256i v) { _mm256_storeu_si256((__m256i *)p, v); }
+static void (*conv_u8_i16_u8_below)(const void *const *, const int16_t *, int, size_t, int32_t,
+                                     int, uint8_t *, size_t);
+static void conv_u8_i16_u8_avx2(const void *const *rows, const int16_t *k, int side, size_t step,
+                              int32_t add, int shift, uint8_t *dst, size_t n) {
+    const int taps = side * side, pairs = (taps + 1) / 2;
+    int ok = taps >= 1 && taps <= ZP_CONV_MAX_TERMS;
+    for (int t = 0; ok && t < taps; t++) ok = k[t] >= -128 && k[t] <= 127;
+    if (!ok) {
+        conv_u8_i16_u8_below(rows, k, side, step, add, shift, dst, n);
+        return;
+    }
+    const uint8_t *p[ZP_CONV_MAX_TERMS + 1];
+    int16_t cc[ZP_CONV_MAX_TERMS / 2];
+    for (int t = 0; t < taps; t++) p[t] = (const uint8_t *)rows[t / side] + (size_t)(t % side) * step;
+    p[taps] = p[0]; /* partner of an odd last tap, with coefficient 0 */
+    for (int q = 0; q < pairs; q++) {
+        const int c1 = 2 * q + 1 < taps ? k[2 * q + 1] : 0;
+        cc[q] = (int16_t)((uint16_t)(uint8_t)(int8_t)k[2 * q] | (uint16_t)((uint8_t)(int8_t)c1 << 8));
+    }
+    const __m256i addv = _mm256_set1_epi16((int16_t)add);
+    const __m128i sh = _mm_cvtsi32_si128(shift);
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i lo = addv, hi = addv;
+        for (int q = 0; q < pairs; q++) {
+            const __m256i a = loadu256(p[2 * q] + i), b = loadu256(p[2 * q + 1] + i);
+            const __m256i c = _mm256_set1_epi16(cc[q]);
+            lo = _mm256_add_epi16(lo, _mm256_maddubs_epi16(_mm256_unpacklo_epi8(a, b), c));
+            hi = _mm256_add_epi16(hi, _mm256_maddubs_epi16(_mm256_unpackhi_epi8(a, b), c));
+        }
+        storeu256(dst + i, _mm256_packus_epi16(_mm256_sra_epi16(lo, sh), _mm256_sra_epi16(hi, sh)));
+    }
+    for (; i < n; i++) {
+        int32_t v = add;
+        for (int t = 0; t < taps; t++) v += p[t][i] * k[t];
+        v >>= shift;
+        dst[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
 }
 
 /* ---- Float taps ------------------------------------------------------------------
@@ -357,6 +407,128 @@ static void box_v_slide_u16_avx2(uint32_t *acc, const uint16_t *add, const uint1
     for (; i < n; i++) acc[i] += (uint32_t)add[i] - (uint32_t)sub[i];
 }
 
+/* ---- Box horizontal pass ----------------------------------------------------------------
+ * The running sum of box_h_*_c as a scan of differences (see
+ * zp_conv_box_deltas), 8 samples at a time: d = acc[c + r] - acc[c - r - 1]
+ * where both columns are inside the row (else the scalar helper), a
+ * log-step prefix sum within the vector over steps of `ch` lanes, plus the
+ * last sum of each channel from the previous vector.
+ *
+ * Division by N = (2r+1)^2, exactly: x = S + N/2 < 256 N (u8) or 65536 N
+ * (u16), q = floor(x / N) <= 65535. The estimate q0 = trunc(f(x >> 1) *
+ * f(2 / N)) in float has an error below 1/N (the dropped bit) plus three
+ * float roundings, 65536 * 3 * 2^-24 < 0.012: under 1 in all, so q0 is q-1,
+ * q or q+1, and one remainder test each way makes it q.
+ *
+ * u8 with r <= 63 (N < 16384) needs no fix-up: q = floor((2S + N) / 2N),
+ * where 2S + N < 2^24 is exact in float and odd, so the quotient is at
+ * least 1/2N away from any integer, while f(2S + N) * f(1 / 2N) is off by
+ * at most two roundings, 256 * 2 * 2^-24 < 1/32768 < 1/2N: truncation
+ * gives q. tests/test_kernels_conv.c checks every S for r up to 63. */
+INLINE __m256i box_div8(__m256i x, __m256 rcp2, __m256i nv, __m256i nm1) {
+    const __m256i q0 =
+        _mm256_cvttps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(x, 1)), rcp2));
+    const __m256i rem = _mm256_sub_epi32(x, _mm256_mullo_epi32(q0, nv));
+    const __m256i up = _mm256_cmpgt_epi32(rem, nm1);                        /* rem >= N */
+    const __m256i down = _mm256_cmpgt_epi32(_mm256_setzero_si256(), rem);  /* rem < 0  */
+    return _mm256_add_epi32(_mm256_sub_epi32(q0, up), down);
+}
+
+INLINE void box_h_avx2(const uint32_t *acc, int32_t width, const int ch, int32_t r, int32_t x0,
+                       int32_t count, void *dst, const int u16) {
+    const size_t n = (size_t)count * (size_t)ch;
+    const uint32_t N = (uint32_t)(2 * r + 1) * (uint32_t)(2 * r + 1);
+    const __m256 rcp2 = _mm256_set1_ps((float)(2.0 / (double)N));
+    const int direct = !u16 && r <= 63;
+    const __m256 rcp_2n = _mm256_set1_ps((float)(0.5 / (double)N));
+    const __m256i nn = _mm256_set1_epi32((int32_t)N);
+    const __m256i nv = _mm256_set1_epi32((int32_t)N), nm1 = _mm256_set1_epi32((int32_t)N - 1);
+    const __m256i half = _mm256_set1_epi32((int32_t)(N / 2));
+    /* Pixels j whose two columns x0+j+r and x0+j-r-1 are both inside. */
+    const int64_t jlo = r + 1 - x0 > 1 ? r + 1 - x0 : 1, jhi = (int64_t)width - 1 - r - x0;
+    const size_t fast_lo = (size_t)jlo * (size_t)ch,
+                 fast_hi = jhi >= jlo ? (size_t)(jhi + 1) * (size_t)ch : 0;
+    const ptrdiff_t oin = (ptrdiff_t)(x0 + r) * ch, oout = (ptrdiff_t)(x0 - r - 1) * ch;
+    /* Lane l takes lane l - s (s = ch, 2ch, 4ch < 8), or 0; the carry takes
+     * the last lane of the previous vector in the same channel. */
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i sidx[3], smask[3], cidx = _mm256_setzero_si256();
+    int steps = 0;
+    for (int sh = ch; sh < 8; sh *= 2, steps++) {
+        sidx[steps] = _mm256_sub_epi32(lane, _mm256_set1_epi32(sh));
+        smask[steps] = _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(sh - 1));
+    }
+    {
+        int32_t c[8];
+        for (int l = 0; l < 8; l++) c[l] = 8 - ch + l % ch;
+        cidx = _mm256_loadu_si256((const __m256i *)c);
+    }
+    __m256i sum = _mm256_setzero_si256();
+    for (size_t i0 = 0; i0 < n; i0 += 8) {
+        const size_t m = n - i0 < 8 ? n - i0 : 8;
+        __m256i d;
+        if (m == 8 && i0 >= fast_lo && i0 + 8 <= fast_hi) {
+            d = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(acc + (oin + (ptrdiff_t)i0))),
+                                 _mm256_loadu_si256((const __m256i *)(acc + (oout + (ptrdiff_t)i0))));
+        } else {
+            uint32_t t[8] = {0};
+            zp_conv_box_deltas(acc, width, ch, r, x0, i0, m, t);
+            d = _mm256_loadu_si256((const __m256i *)t);
+        }
+        for (int k = 0; k < steps; k++)
+            d = _mm256_add_epi32(d, _mm256_and_si256(_mm256_permutevar8x32_epi32(d, sidx[k]),
+                                                     smask[k]));
+        sum = _mm256_add_epi32(d, _mm256_permutevar8x32_epi32(sum, cidx));
+        const __m256i q =
+            direct ? _mm256_cvttps_epi32(_mm256_mul_ps(
+                         _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_add_epi32(sum, sum), nn)),
+                         rcp_2n))
+                   : box_div8(_mm256_add_epi32(sum, half), rcp2, nv, nm1);
+        const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        if (u16) {
+            if (m == 8) _mm_storeu_si128((__m128i *)((uint16_t *)dst + i0), w);
+            else {
+                uint16_t t[8];
+                _mm_storeu_si128((__m128i *)t, w);
+                memcpy((uint16_t *)dst + i0, t, m * sizeof *t);
+            }
+        } else {
+            const __m128i b = _mm_packus_epi16(w, w);
+            if (m == 8) _mm_storel_epi64((__m128i *)((uint8_t *)dst + i0), b);
+            else {
+                uint8_t t[16];
+                _mm_storeu_si128((__m128i *)t, b);
+                memcpy((uint8_t *)dst + i0, t, m);
+            }
+        }
+    }
+}
+
+/* One copy per channel count, so that the scan's shifts are constants. */
+#define BOX_H_CH(U16)                                                                     \
+    switch (ch) {                                                                         \
+    case 1: box_h_avx2(acc, width, 1, r, x0, count, dst, U16); break;                     \
+    case 2: box_h_avx2(acc, width, 2, r, x0, count, dst, U16); break;                     \
+    case 3: box_h_avx2(acc, width, 3, r, x0, count, dst, U16); break;                     \
+    default: box_h_avx2(acc, width, 4, r, x0, count, dst, U16); break;                    \
+    }
+static void box_h_u8_avx2(const uint32_t *acc, int32_t width, int ch, int32_t r, int32_t x0,
+                          int32_t count, uint8_t *dst) {
+    BOX_H_CH(0)
+}
+/* u16 sums fit 32 bits only up to radius 127: (2r+1)^2 * 65535 < 2^32. */
+static void (*box_h_u16_below)(const uint32_t *, int32_t, int, int32_t, int32_t, int32_t,
+                               uint16_t *);
+static void box_h_u16_avx2(const uint32_t *acc, int32_t width, int ch, int32_t r, int32_t x0,
+                           int32_t count, uint16_t *dst) {
+    if (r > 127) {
+        box_h_u16_below(acc, width, ch, r, x0, count, dst);
+        return;
+    }
+    BOX_H_CH(1)
+}
+#undef BOX_H_CH
+
 /* ---- Convolution finish ----------------------------------------------------------------
  * Integer sums: v = acc * scale + bias in double, as conv_i32_to_*_c. */
 static inline __m128i finish4(const int32_t *acc, __m256d scale, __m256d bias, __m256d hi) {
@@ -416,6 +588,8 @@ void zp_conv_fill_avx2(void *table) {
     sep_v_u8_q6_below = t->sep_v_u8_q6;
     sep_h_q6_u8_below = t->sep_h_q6_u8;
     conv_u8_i32_below = t->conv_u8_i32;
+    conv_u8_i16_u8_below = t->conv_u8_i16_u8;
+    t->conv_u8_i16_u8 = conv_u8_i16_u8_avx2;
     t->sep_v_u8_q6 = sep_v_u8_q6_avx2;
     t->sep_h_q6_u8 = sep_h_q6_u8_avx2;
     t->sep_v_u8_f32 = sep_v_u8_f32_avx2;
@@ -433,6 +607,9 @@ void zp_conv_fill_avx2(void *table) {
     t->box_v_slide_u8 = box_v_slide_u8_avx2;
     t->box_v_add_u16 = box_v_add_u16_avx2;
     t->box_v_slide_u16 = box_v_slide_u16_avx2;
+    box_h_u16_below = t->box_h_u16;
+    t->box_h_u8 = box_h_u8_avx2;
+    t->box_h_u16 = box_h_u16_avx2;
     t->conv_u8_i32 = conv_u8_i32_avx2;
     t->conv_f32 = conv_f32_avx2;
     t->conv_i32_to_u8 = conv_i32_to_u8_avx2;

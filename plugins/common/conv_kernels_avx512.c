@@ -177,15 +177,155 @@ static void conv_i32_to_u16_avx512(const int32_t *acc, double scale, double bias
         dst[i] = (uint16_t)(clampd((double)acc[i] * scale + bias, 0.0, 65535.0) + 0.5);
 }
 
+/* ---- u8 convolution in 16 bits ------------------------------------------------------
+ * Two taps per pmaddubsw: the bytes of two tap rows interleaved times a pair
+ * of int8 coefficients, into int16 sums that cannot saturate or wrap (the
+ * contract bounds every partial sum by 32767). unpacklo/hi_epi8 split each
+ * 128-bit lane (as in the AVX2 file) into its low and high 8 samples, and packus_epi16 of the two
+ * halves puts them back in order.
+ * A coefficient of 128, outside int8, sends the kernel to the level below. */
+INLINE __m512i loadu512(const uint8_t *p) { return _mm512_loadu_si512((const void *)p); }
+INLINE void storeu512(uint8_t *p, __m512i v) { _mm512_storeu_si512((void *)p, v); }
+static void (*conv_u8_i16_u8_below)(const void *const *, const int16_t *, int, size_t, int32_t,
+                                     int, uint8_t *, size_t);
+static void conv_u8_i16_u8_avx512(const void *const *rows, const int16_t *k, int side, size_t step,
+                              int32_t add, int shift, uint8_t *dst, size_t n) {
+    const int taps = side * side, pairs = (taps + 1) / 2;
+    int ok = taps >= 1 && taps <= ZP_CONV_MAX_TERMS;
+    for (int t = 0; ok && t < taps; t++) ok = k[t] >= -128 && k[t] <= 127;
+    if (!ok) {
+        conv_u8_i16_u8_below(rows, k, side, step, add, shift, dst, n);
+        return;
+    }
+    const uint8_t *p[ZP_CONV_MAX_TERMS + 1];
+    int16_t cc[ZP_CONV_MAX_TERMS / 2];
+    for (int t = 0; t < taps; t++) p[t] = (const uint8_t *)rows[t / side] + (size_t)(t % side) * step;
+    p[taps] = p[0]; /* partner of an odd last tap, with coefficient 0 */
+    for (int q = 0; q < pairs; q++) {
+        const int c1 = 2 * q + 1 < taps ? k[2 * q + 1] : 0;
+        cc[q] = (int16_t)((uint16_t)(uint8_t)(int8_t)k[2 * q] | (uint16_t)((uint8_t)(int8_t)c1 << 8));
+    }
+    const __m512i addv = _mm512_set1_epi16((int16_t)add);
+    const __m128i sh = _mm_cvtsi32_si128(shift);
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m512i lo = addv, hi = addv;
+        for (int q = 0; q < pairs; q++) {
+            const __m512i a = loadu512(p[2 * q] + i), b = loadu512(p[2 * q + 1] + i);
+            const __m512i c = _mm512_set1_epi16(cc[q]);
+            lo = _mm512_add_epi16(lo, _mm512_maddubs_epi16(_mm512_unpacklo_epi8(a, b), c));
+            hi = _mm512_add_epi16(hi, _mm512_maddubs_epi16(_mm512_unpackhi_epi8(a, b), c));
+        }
+        storeu512(dst + i, _mm512_packus_epi16(_mm512_sra_epi16(lo, sh), _mm512_sra_epi16(hi, sh)));
+    }
+    for (; i < n; i++) {
+        int32_t v = add;
+        for (int t = 0; t < taps; t++) v += p[t][i] * k[t];
+        v >>= shift;
+        dst[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+}
+
+/* ---- Box horizontal pass ----------------------------------------------------------------
+ * box_h_*_avx2 (conv_kernels_avx2.c, which states why the division is
+ * exact) at 16 samples: the scan's lane shifts are masked permutes, tails
+ * masked stores. */
+INLINE __m512i box_div16(__m512i x, __m512 rcp2, __m512i nv, __m512i nm1) {
+    const __m512i q0 =
+        _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(x, 1)), rcp2));
+    const __m512i rem = _mm512_sub_epi32(x, _mm512_mullo_epi32(q0, nv));
+    const __m512i one = _mm512_set1_epi32(1);
+    const __m512i q = _mm512_mask_add_epi32(q0, _mm512_cmpgt_epi32_mask(rem, nm1), q0, one);
+    return _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(rem, _mm512_setzero_si512()), q, one);
+}
+
+INLINE void box_h_avx512(const uint32_t *acc, int32_t width, const int ch, int32_t r, int32_t x0,
+                         int32_t count, void *dst, const int u16) {
+    const size_t n = (size_t)count * (size_t)ch;
+    const uint32_t N = (uint32_t)(2 * r + 1) * (uint32_t)(2 * r + 1);
+    const int direct = !u16 && r <= 63;
+    const __m512 rcp2 = _mm512_set1_ps((float)(2.0 / (double)N));
+    const __m512 rcp_2n = _mm512_set1_ps((float)(0.5 / (double)N));
+    const __m512i nv = _mm512_set1_epi32((int32_t)N), nm1 = _mm512_set1_epi32((int32_t)N - 1);
+    const __m512i half = _mm512_set1_epi32((int32_t)(N / 2));
+    const int64_t jlo = r + 1 - x0 > 1 ? r + 1 - x0 : 1, jhi = (int64_t)width - 1 - r - x0;
+    const size_t fast_lo = (size_t)jlo * (size_t)ch,
+                 fast_hi = jhi >= jlo ? (size_t)(jhi + 1) * (size_t)ch : 0;
+    const ptrdiff_t oin = (ptrdiff_t)(x0 + r) * ch, oout = (ptrdiff_t)(x0 - r - 1) * ch;
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m512i sidx[4];
+    __mmask16 smask[4];
+    int steps = 0;
+    for (int sh = ch; sh < 16; sh *= 2, steps++) {
+        sidx[steps] = _mm512_sub_epi32(lane, _mm512_set1_epi32(sh));
+        smask[steps] = (__mmask16)(0xffffu << sh);
+    }
+    int32_t c[16];
+    for (int l = 0; l < 16; l++) c[l] = 16 - ch + l % ch;
+    const __m512i cidx = _mm512_loadu_si512((const void *)c);
+    __m512i sum = _mm512_setzero_si512();
+    for (size_t i0 = 0; i0 < n; i0 += 16) {
+        const size_t m = n - i0 < 16 ? n - i0 : 16;
+        __m512i d;
+        if (m == 16 && i0 >= fast_lo && i0 + 16 <= fast_hi) {
+            d = _mm512_sub_epi32(_mm512_loadu_si512((const void *)(acc + (oin + (ptrdiff_t)i0))),
+                                 _mm512_loadu_si512((const void *)(acc + (oout + (ptrdiff_t)i0))));
+        } else {
+            uint32_t t[16] = {0};
+            zp_conv_box_deltas(acc, width, ch, r, x0, i0, m, t);
+            d = _mm512_loadu_si512((const void *)t);
+        }
+        for (int k = 0; k < steps; k++)
+            d = _mm512_add_epi32(d, _mm512_maskz_permutexvar_epi32(smask[k], sidx[k], d));
+        sum = _mm512_add_epi32(d, _mm512_permutexvar_epi32(cidx, sum));
+        const __m512i q =
+            direct ? _mm512_cvttps_epi32(_mm512_mul_ps(
+                         _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_add_epi32(sum, sum), nv)),
+                         rcp_2n))
+                   : box_div16(_mm512_add_epi32(sum, half), rcp2, nv, nm1);
+        const __mmask16 keep = (__mmask16)((1u << m) - 1u);
+        if (u16) _mm256_mask_storeu_epi16((uint16_t *)dst + i0, keep, _mm512_cvtusepi32_epi16(q));
+        else _mm_mask_storeu_epi8((uint8_t *)dst + i0, keep, _mm512_cvtusepi32_epi8(q));
+    }
+}
+
+#define BOX_H_CH(U16)                                                                     \
+    switch (ch) {                                                                         \
+    case 1: box_h_avx512(acc, width, 1, r, x0, count, dst, U16); break;                   \
+    case 2: box_h_avx512(acc, width, 2, r, x0, count, dst, U16); break;                   \
+    case 3: box_h_avx512(acc, width, 3, r, x0, count, dst, U16); break;                   \
+    default: box_h_avx512(acc, width, 4, r, x0, count, dst, U16); break;                  \
+    }
+static void box_h_u8_avx512(const uint32_t *acc, int32_t width, int ch, int32_t r, int32_t x0,
+                            int32_t count, uint8_t *dst) {
+    BOX_H_CH(0)
+}
+static void (*box_h_u16_below)(const uint32_t *, int32_t, int, int32_t, int32_t, int32_t,
+                               uint16_t *);
+static void box_h_u16_avx512(const uint32_t *acc, int32_t width, int ch, int32_t r, int32_t x0,
+                             int32_t count, uint16_t *dst) {
+    if (r > 127) { /* (2r+1)^2 * 65535 must fit 32 bits */
+        box_h_u16_below(acc, width, ch, r, x0, count, dst);
+        return;
+    }
+    BOX_H_CH(1)
+}
+#undef BOX_H_CH
+
 void zp_conv_fill_avx512(void *table) {
     struct zp_conv_kernels *t = table;
     t->level = "avx512";
     sep_v_u8_q6_below = t->sep_v_u8_q6;
     sep_h_q6_u8_below = t->sep_h_q6_u8;
     conv_u8_i32_below = t->conv_u8_i32;
+    conv_u8_i16_u8_below = t->conv_u8_i16_u8;
+    t->conv_u8_i16_u8 = conv_u8_i16_u8_avx512;
     t->sep_v_u8_q6 = sep_v_u8_q6_avx512;
     t->sep_h_q6_u8 = sep_h_q6_u8_avx512;
     t->conv_u8_i32 = conv_u8_i32_avx512;
     t->conv_i32_to_u8 = conv_i32_to_u8_avx512;
     t->conv_i32_to_u16 = conv_i32_to_u16_avx512;
+    box_h_u16_below = t->box_h_u16;
+    t->box_h_u8 = box_h_u8_avx512;
+    t->box_h_u16 = box_h_u16_avx512;
 }

@@ -1,6 +1,8 @@
 /* convolve.c: a user kernel (3x3 up to 15x15), out = clamp(sum(k * in) *
  * scale + offset * full scale). Integer kernels on u8/u16 are summed in
- * int32, exactly; anything else in float. Every channel, alpha included,
+ * int32, exactly; on u8, when the scale and offset are multiples of a power
+ * of two and the sums fit, in 16 bits with a shift instead of the double
+ * finish, with the same results (zp_conv_i16_plan); anything else in float. Every channel, alpha included,
  * is convolved alike; edge pixels are replicated. */
 #include <math.h>
 #include <stdlib.h>
@@ -16,7 +18,11 @@ typedef struct convolve_state {
     const struct zp_conv_kernels *k;
     int32_t side;
     int     integer;   /* int32 path: integral entries, sum|k| * max < 2^31 */
+    int     i16;       /* u8 in 16 bits, finish by a shift (zp_conv_i16_plan) */
     int32_t ki[MAX_SIDE * MAX_SIDE];
+    int16_t k16[MAX_SIDE * MAX_SIDE];
+    int32_t add;       /* i16: rounding and bias, added before the shift     */
+    int     shift;
     float   kf[MAX_SIDE * MAX_SIDE];
     double  scale;     /* effective: the parameter, or 1/sum, or 1          */
     double  bias;      /* offset * full scale                               */
@@ -101,6 +107,10 @@ static zp_status convolve_plan(const zp_plan_args *args, zp_plan *plan) {
         s->kf[i] = (float)kv->numbers[i];
         s->ki[i] = s->integer ? (int32_t)kv->numbers[i] : 0;
     }
+    int32_t mul;
+    s->i16 = s->integer && args->dtype == ZP_U8 &&
+             zp_conv_i16_plan(s->ki, (int)kv->count, s->scale, s->bias, s->k16, &mul, &s->add,
+                              &s->shift);
     s->width = args->width;
     s->height = args->height;
     s->channels = args->channels;
@@ -149,7 +159,9 @@ static zp_status convolve_process(void *state, const zp_view *in, const zp_rect 
             for (int32_t t = 0; t < s->side; t++)
                 part[t] = (const unsigned char *)ptr[t] + i0 * in_item;
             void *dst = row + i0 * out_item;
-            if (s->integer && s->dtype == ZP_U8) {
+            if (s->i16) {
+                k->conv_u8_i16_u8(part, s->k16, s->side, step, s->add, s->shift, dst, m);
+            } else if (s->integer && s->dtype == ZP_U8) {
                 k->conv_u8_i32(part, s->ki, s->side, step, acc, m);
                 k->conv_i32_to_u8(acc, s->scale, s->bias, dst, m);
             } else if (s->integer) {

@@ -1,7 +1,8 @@
 /* png_encode.c: the PNG encoder: any view, row by row. libpng writes the
  * signature and the header chunks; the pixels go either through the fast
  * writer (png_fast.c: compression -1, the default) or through libpng and
- * zlib at the level asked for (compression 0..9, the encoder before 0.2).
+ * zlib at the level asked for (compression 0..9: the earlier encoder, whose
+ * default was level 6).
  *
  * Channels 1..4 are written as gray, gray+alpha, RGB and RGBA at 8 or 16
  * bits. zp__rowsource packs and converts each row (negative, transposed or
