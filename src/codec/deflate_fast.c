@@ -22,32 +22,36 @@
 typedef struct bitw {
     uint8_t *p;
     uint64_t buf;
-    unsigned n; /* bits in buf, < 32 between calls */
+    unsigned n; /* bits in buf: < 8 after flush() */
 } bitw;
 
-/* `bits` has no bits at or above `n`; n <= 32. */
-static inline void put(bitw *w, uint64_t bits, unsigned n) {
+/* Add `n` bits (none set at or above n); at most 56 between flushes. */
+static inline void add(bitw *w, uint64_t bits, unsigned n) {
     w->buf |= bits << w->n;
     w->n += n;
-    if (w->n >= 32) {
-        w->p[0] = (uint8_t)w->buf;
-        w->p[1] = (uint8_t)(w->buf >> 8);
-        w->p[2] = (uint8_t)(w->buf >> 16);
-        w->p[3] = (uint8_t)(w->buf >> 24);
-        w->p += 4;
-        w->buf >>= 32;
-        w->n -= 32;
-    }
 }
 
-/* Pad with zero bits to a byte boundary and write out what is left. */
+/* Write the whole bytes: always 8 bytes stored (the bound has the slack),
+ * the pointer moves by the complete ones. */
+static inline void flush(bitw *w) {
+    uint64_t b = w->buf;
+    for (int i = 0; i < 8; i++) w->p[i] = (uint8_t)(b >> (8 * i)); /* one store on x86 */
+    w->p += w->n >> 3;
+    w->buf = (w->n >> 3) == 8 ? 0 : w->buf >> (w->n & ~7u);
+    w->n &= 7;
+}
+
+static inline void put(bitw *w, uint64_t bits, unsigned n) {
+    add(w, bits, n);
+    flush(w);
+}
+
+/* Pad with zero bits to a byte boundary. */
 static void align(bitw *w) {
-    while (w->n > 0) {
-        *w->p++ = (uint8_t)w->buf;
-        w->buf >>= 8;
-        w->n = w->n > 8 ? w->n - 8 : 0;
-    }
+    flush(w);
+    if (w->n) *w->p++ = (uint8_t)w->buf;
     w->buf = 0;
+    w->n = 0;
 }
 
 /* Stored blocks for in[0..n) (n may be 0: one empty block). */
@@ -328,15 +332,15 @@ static void encode_segment(const uint8_t *in, size_t m, int last, run *runs, con
     size_t pos = 0;
     for (size_t r = 0; r <= nruns; r++) {
         size_t end = r < nruns ? runs[r].pos : m;
-        /* Two literals per call: at most 30 bits. */
-        for (; pos + 2 <= end; pos += 2) {
-            uint8_t a = in[pos], b = in[pos + 1];
-            put(w, codes[a] | (uint64_t)codes[b] << lens[a], (unsigned)lens[a] + lens[b]);
+        /* Three literals per flush: at most 45 bits. */
+        for (; pos + 3 <= end; pos += 3) {
+            uint8_t a = in[pos], b = in[pos + 1], c = in[pos + 2];
+            add(w, codes[a], lens[a]);
+            add(w, codes[b], lens[b]);
+            add(w, codes[c], lens[c]);
+            flush(w);
         }
-        if (pos < end) {
-            put(w, codes[in[pos]], lens[in[pos]]);
-            pos++;
-        }
+        for (; pos < end; pos++) put(w, codes[in[pos]], lens[in[pos]]);
         if (r < nruns) {
             unsigned l = runs[r].len, s = lt->sym[l], eb = lt->extra_bits[s];
             unsigned sym = 257 + s, n = lens[sym];
@@ -352,7 +356,7 @@ static void encode_segment(const uint8_t *in, size_t m, int last, run *runs, con
 
 size_t zp__deflate_fast_bound(size_t n) {
     size_t segments = n / SEGMENT + 1;
-    return stored_bytes(n) + segments * 6 + 16;
+    return stored_bytes(n) + segments * 6 + 16 + 8; /* + 8: flush() stores 8 bytes */
 }
 
 size_t zp__deflate_fast_scratch(size_t n) {

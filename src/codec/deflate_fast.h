@@ -3,9 +3,11 @@
  *
  * Why not zlib or libdeflate: on filtered photographs almost all of
  * deflate's gain is the Huffman coding of the residuals; LZ77 searching
- * (zlib level 1, libdeflate level 1) costs 4 to 8 times more time for a few
- * per cent of size (measured: bench/README.md, "PNG encoder"). Runs of one
- * byte (distance 1) keep flat areas small, as zlib's Z_RLE does.
+ * buys a few per cent of size at several times the time (zlib level 1:
+ * 3.5x to 4.7x the time for files 4 to 7 % smaller, bench/README.md "PNG
+ * encoder"), and libdeflate cannot end a piece without a final block, so
+ * its pieces do not join into one stream. Runs of one byte (distance 1)
+ * keep flat areas small, as zlib's Z_RLE does.
  *
  * A call encodes `n` bytes into one piece of a deflate stream that starts
  * and ends on a byte boundary, so pieces encoded independently (on several
