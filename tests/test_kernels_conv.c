@@ -432,6 +432,31 @@ static void test_box(void) {
                 kc->box_h_f32(s, width, ch, r, x0, count, out),
                 kv->box_h_f32(s, width, ch, r, x0, count, out), "w %d r %d", (int)width,
                 (int)r);
+        /* box_vh_u8: slide by two rows whose difference keeps every column
+         * a sum of `cols` samples, then box_h_u8; both the output and the
+         * updated sums must match. */
+        {
+            uint8_t *ra = in[9], *rb = in[10];
+            for (size_t i = 0; i < ns; i++) {
+                const uint32_t have = a8[i] / 255u; /* enough to take one 255 out */
+                rb[i] = (uint8_t)(have ? kh_below(256) : kh_below(a8[i] + 1u));
+                ra[i] = (uint8_t)kh_below(256);
+                if (a8[i] - rb[i] + ra[i] > cols * 255u) ra[i] = rb[i];
+            }
+            uint32_t *sc = (uint32_t *)in[11], *sv = (uint32_t *)in[12];
+            memcpy(sc, a8, ns * sizeof *sc);
+            memcpy(sv, a8, ns * sizeof *sv);
+            COMPARE("box_vh_u8", uint8_t, n + GUARD, 0,
+                    kc->box_vh_u8(sc, ra, rb, width, ch, r, x0, count, out),
+                    kv->box_vh_u8(sv, ra, rb, width, ch, r, x0, count, out),
+                    "w %d r %d ch %d x0 %d count %d", (int)width, (int)r, ch, (int)x0,
+                    (int)count);
+            if (memcmp(sc, sv, ns * sizeof *sc)) {
+                fprintf(stderr, "box_vh_u8 leaves other sums than C: w %d r %d\n", (int)width,
+                        (int)r);
+                failures++;
+            }
+        }
     }
 }
 
@@ -519,11 +544,11 @@ static void test_box_div(void) {
 /* Every function pointer of the table is exercised above: count them, so
  * that a new entry without a test here fails. */
 static const char *const tested[] = {
-    "sep_v_u8_q6", "sep_h_q6_u8", "sep_v_u8_f32", "sep_v_u16_f32", "sep_v_f32_f32",
-    "sep_h_f32", "f32_to_u8", "f32_to_u16", "u8_to_f32", "u16_to_f32", "unsharp_u8",
-    "unsharp_u16", "unsharp_f32", "box_v_add_u8", "box_v_slide_u8", "box_h_u8",
-    "box_v_add_u16", "box_v_slide_u16", "box_h_u16", "box_v_add_f32", "box_v_slide_f32",
-    "box_h_f32", "conv_u8_i32", "conv_u16_i32", "conv_f32", "conv_u8_i16_u8", "conv_i32_to_u8",
+    "sep_v_u8_q6", "sep_h_q6_u8", "sep_v_u8_f32", "sep_v_u16_f32", "sep_v_f32_f32", "sep_h_f32",
+    "f32_to_u8", "f32_to_u16", "u8_to_f32", "u16_to_f32", "unsharp_u8", "unsharp_u16",
+    "unsharp_f32", "box_v_add_u8", "box_v_slide_u8", "box_h_u8", "box_v_add_u16",
+    "box_v_slide_u16", "box_h_u16", "box_v_add_f32", "box_v_slide_f32", "box_h_f32", "box_vh_u8",
+    "conv_u8_i32", "conv_u16_i32", "conv_f32", "conv_u8_i16_u8", "conv_i32_to_u8",
     "conv_i32_to_u16", "conv_f32_to_u8", "conv_f32_to_u16", "conv_f32_to_f32"};
 
 int main(int argc, char **argv) {

@@ -105,16 +105,22 @@ static zp_status box_process(void *state, const zp_view *in, const zp_rect *in_r
         v_add(s, acc, zp_conv_rows_get(&rows, yy), w, ns);
     }
     for (int32_t y = 0; y < out->height; y++) {
+        void *dst = zp_conv_out_row(&o, y);
         if (y > 0) {
             const int32_t oy = oy0 + y;
             const int32_t sub = zp_clamp_i32(oy - r - 1, 0, last);
             const int32_t add = zp_clamp_i32(oy + r, 0, last);
             if (add != sub) {
                 const void *psub = zp_conv_rows_get(&rows, sub);
-                v_slide(s, acc, zp_conv_rows_get(&rows, add), psub, ns);
+                const void *padd = zp_conv_rows_get(&rows, add);
+                if (s->dtype == ZP_U8) { /* both passes in one, acc stays in L1 */
+                    s->k->box_vh_u8(acc, padd, psub, n, ch, r, ox0 - x0, out->width, dst);
+                    zp_conv_out_put(&o, y);
+                    continue;
+                }
+                v_slide(s, acc, padd, psub, ns);
             }
         }
-        void *dst = zp_conv_out_row(&o, y);
         switch (s->dtype) {
         case ZP_U8: s->k->box_h_u8(acc, n, ch, r, ox0 - x0, out->width, dst); break;
         case ZP_U16: s->k->box_h_u16(acc, n, ch, r, ox0 - x0, out->width, dst); break;

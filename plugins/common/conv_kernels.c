@@ -208,6 +208,12 @@ BOX_H(box_h_u8_c, uint32_t, uint32_t, uint8_t, (uint8_t)BOX_FINISH_INT)
 BOX_H(box_h_u16_c, uint32_t, uint64_t, uint16_t, (uint16_t)BOX_FINISH_INT)
 BOX_H(box_h_f32_c, int64_t, int64_t, float, BOX_FINISH_F32)
 
+static void box_vh_u8_c(uint32_t *acc, const uint8_t *add, const uint8_t *sub, int32_t width,
+                        int ch, int32_t r, int32_t x0, int32_t count, uint8_t *dst) {
+    box_v_slide_u8_c(acc, add, sub, (size_t)width * (size_t)ch);
+    box_h_u8_c(acc, width, ch, r, x0, count, dst);
+}
+
 /* ---- 2D convolution -------------------------------------------------------------------- */
 
 #define CONV_2D(NAME, T, K, A)                                                           \
@@ -310,6 +316,7 @@ static const struct zp_conv_kernels kernels_c = {
     .box_v_add_f32 = box_v_add_f32_c,
     .box_v_slide_f32 = box_v_slide_f32_c,
     .box_h_f32 = box_h_f32_c,
+    .box_vh_u8 = box_vh_u8_c,
     .conv_u8_i32 = conv_u8_i32_c,
     .conv_u16_i32 = conv_u16_i32_c,
     .conv_f32 = conv_f32_c,

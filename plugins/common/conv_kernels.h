@@ -136,6 +136,13 @@ struct zp_conv_kernels {
     void (*box_v_slide_f32)(int64_t *acc, const float *add, const float *sub, size_t n);
     void (*box_h_f32)(const int64_t *acc, int32_t width, int channels, int32_t radius,
                       int32_t x0, int32_t count, float *dst);
+    /* box_vh_u8: box_v_slide_u8 over the whole row (width * channels
+     * samples of acc, add and sub), then box_h_u8 from the updated sums,
+     * fused: the levels slide each stretch of acc just before the
+     * horizontal pass first reads it, while it is still in L1, instead of
+     * a second pass over the row. acc is left as box_v_slide_u8 leaves it. */
+    void (*box_vh_u8)(uint32_t *acc, const uint8_t *add, const uint8_t *sub, int32_t width,
+                      int channels, int32_t radius, int32_t x0, int32_t count, uint8_t *dst);
 
     /* ---- General 2D convolution --------------------------------------------
      * acc[i] = sum over ky, kx (row-major) of k[ky*side + kx] * rows[ky][i + kx*step]:

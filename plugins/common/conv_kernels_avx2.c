@@ -374,16 +374,42 @@ static void box_v_add_u8_avx2(uint32_t *acc, const uint8_t *row, uint32_t weight
     }
     for (; i < n; i++) acc[i] += row[i] * weight;
 }
-static void box_v_slide_u8_avx2(uint32_t *acc, const uint8_t *add, const uint8_t *sub,
-                                size_t n) {
+INLINE void box_slide_u8(uint32_t *acc, const uint8_t *add, const uint8_t *sub, size_t n) {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256i x = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(add + i)));
-        const __m256i y = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(sub + i)));
-        const __m256i a = _mm256_loadu_si256((const __m256i *)(acc + i));
-        _mm256_storeu_si256((__m256i *)(acc + i), _mm256_add_epi32(a, _mm256_sub_epi32(x, y)));
+    for (; i + 16 <= n; i += 16) {
+        /* add - sub in 16 bits (wrapping when negative), sign-extended: the
+         * same 32-bit value as (uint32_t)add - sub. */
+        const __m256i x = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(add + i)));
+        const __m256i y = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(sub + i)));
+        const __m256i dd = _mm256_sub_epi16(x, y);
+        const __m256i d0 = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(dd));
+        const __m256i d1 = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(dd, 1));
+        const __m256i a0 = _mm256_loadu_si256((const __m256i *)(acc + i));
+        const __m256i a1 = _mm256_loadu_si256((const __m256i *)(acc + i + 8));
+        _mm256_storeu_si256((__m256i *)(acc + i), _mm256_add_epi32(a0, d0));
+        _mm256_storeu_si256((__m256i *)(acc + i + 8), _mm256_add_epi32(a1, d1));
     }
     for (; i < n; i++) acc[i] += (uint32_t)add[i] - (uint32_t)sub[i];
+}
+static void box_v_slide_u8_avx2(uint32_t *acc, const uint8_t *add, const uint8_t *sub,
+                                size_t n) {
+    box_slide_u8(acc, add, sub, n);
+}
+
+/* box_vh_u8: slide acc samples done .. up to at least `need` (at most ns),
+ * 512 at a time, so that the stretch the horizontal pass reads next is
+ * fresh in L1. The incoming row is new to the caches: it is prefetched
+ * 2048 samples ahead, which measured faster than the hardware prefetch
+ * alone. */
+INLINE void box_lead(uint32_t *acc, const uint8_t *add, const uint8_t *sub, size_t *done,
+                     size_t need, size_t ns) {
+    if (need <= *done || *done >= ns) return;
+    size_t to = need > *done + 512 ? need : *done + 512;
+    if (to > ns) to = ns;
+    for (size_t p = to + 2048; p < to + 2048 + 512 && p < ns; p += 64)
+        _mm_prefetch((const char *)(add + p), _MM_HINT_T0);
+    box_slide_u8(acc + *done, add + *done, sub + *done, to - *done);
+    *done = to;
 }
 static void box_v_add_u16_avx2(uint32_t *acc, const uint16_t *row, uint32_t weight, size_t n) {
     const __m256i w = _mm256_set1_epi32((int32_t)weight);
@@ -434,25 +460,61 @@ INLINE __m256i box_div8(__m256i x, __m256 rcp2, __m256i nv, __m256i nm1) {
     return _mm256_add_epi32(_mm256_sub_epi32(q0, up), down);
 }
 
+/* Scan, divide and store one block of up to 8 samples at i0 (m of them). */
+INLINE __m256i box_block8(__m256i d, __m256i sum, const __m256i *sidx, const __m256i *smask,
+                          int steps, __m256i cidx, void *dst, size_t i0, size_t m,
+                          const int u16, const int direct, __m256 rcp2, __m256 rcp_2n,
+                          __m256i nv, __m256i nm1, __m256i half) {
+    for (int k = 0; k < steps; k++)
+        d = _mm256_add_epi32(d, _mm256_and_si256(_mm256_permutevar8x32_epi32(d, sidx[k]),
+                                                 smask[k]));
+    sum = _mm256_add_epi32(d, _mm256_permutevar8x32_epi32(sum, cidx));
+    const __m256i q =
+        direct ? _mm256_cvttps_epi32(_mm256_mul_ps(
+                     _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_add_epi32(sum, sum), nv)), rcp_2n))
+               : box_div8(_mm256_add_epi32(sum, half), rcp2, nv, nm1);
+    const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    if (u16) {
+        if (m == 8) _mm_storeu_si128((__m128i *)((uint16_t *)dst + i0), w);
+        else {
+            uint16_t t[8];
+            _mm_storeu_si128((__m128i *)t, w);
+            memcpy((uint16_t *)dst + i0, t, m * sizeof *t);
+        }
+    } else {
+        const __m128i b = _mm_packus_epi16(w, w);
+        if (m == 8) _mm_storel_epi64((__m128i *)((uint8_t *)dst + i0), b);
+        else {
+            uint8_t t[16];
+            _mm_storeu_si128((__m128i *)t, b);
+            memcpy((uint8_t *)dst + i0, t, m);
+        }
+    }
+    return sum;
+}
+
+/* add / sub: for box_vh_u8 (fused), the rows to slide acc by first. */
 INLINE void box_h_avx2(const uint32_t *acc, int32_t width, const int ch, int32_t r, int32_t x0,
-                       int32_t count, void *dst, const int u16) {
-    const size_t n = (size_t)count * (size_t)ch;
+                       int32_t count, void *dst, const int u16, const int direct,
+                       const uint8_t *add, const uint8_t *sub, const int fused) {
+    const size_t n = (size_t)count * (size_t)ch, ns = (size_t)width * (size_t)ch;
+    uint32_t *accw = (uint32_t *)(uintptr_t)acc; /* written only when fused */
+    size_t done = 0;
     const uint32_t N = (uint32_t)(2 * r + 1) * (uint32_t)(2 * r + 1);
     const __m256 rcp2 = _mm256_set1_ps((float)(2.0 / (double)N));
-    const int direct = !u16 && r <= 63;
     const __m256 rcp_2n = _mm256_set1_ps((float)(0.5 / (double)N));
-    const __m256i nn = _mm256_set1_epi32((int32_t)N);
     const __m256i nv = _mm256_set1_epi32((int32_t)N), nm1 = _mm256_set1_epi32((int32_t)N - 1);
     const __m256i half = _mm256_set1_epi32((int32_t)(N / 2));
     /* Pixels j whose two columns x0+j+r and x0+j-r-1 are both inside. */
     const int64_t jlo = r + 1 - x0 > 1 ? r + 1 - x0 : 1, jhi = (int64_t)width - 1 - r - x0;
     const size_t fast_lo = (size_t)jlo * (size_t)ch,
                  fast_hi = jhi >= jlo ? (size_t)(jhi + 1) * (size_t)ch : 0;
+    const size_t fast_end = fast_hi < n ? fast_hi : n;
     const ptrdiff_t oin = (ptrdiff_t)(x0 + r) * ch, oout = (ptrdiff_t)(x0 - r - 1) * ch;
     /* Lane l takes lane l - s (s = ch, 2ch, 4ch < 8), or 0; the carry takes
      * the last lane of the previous vector in the same channel. */
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    __m256i sidx[3], smask[3], cidx = _mm256_setzero_si256();
+    __m256i sidx[3], smask[3], cidx;
     int steps = 0;
     for (int sh = ch; sh < 8; sh *= 2, steps++) {
         sidx[steps] = _mm256_sub_epi32(lane, _mm256_set1_epi32(sh));
@@ -464,57 +526,52 @@ INLINE void box_h_avx2(const uint32_t *acc, int32_t width, const int ch, int32_t
         cidx = _mm256_loadu_si256((const __m256i *)c);
     }
     __m256i sum = _mm256_setzero_si256();
-    for (size_t i0 = 0; i0 < n; i0 += 8) {
-        const size_t m = n - i0 < 8 ? n - i0 : 8;
-        __m256i d;
-        if (m == 8 && i0 >= fast_lo && i0 + 8 <= fast_hi) {
-            d = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(acc + (oin + (ptrdiff_t)i0))),
-                                 _mm256_loadu_si256((const __m256i *)(acc + (oout + (ptrdiff_t)i0))));
-        } else {
+    /* Blocks before fast_lo, and those after the last full block inside
+     * fast_end, take their differences from the scalar helper; the run
+     * between loads both columns directly, with no per-block tests. */
+    size_t i0 = 0;
+    for (int phase = 0; phase < 2; phase++) {
+        const size_t stop = phase == 0 ? (fast_lo < n ? fast_lo : n) : n;
+        for (; i0 < stop; i0 += 8) {
+            const size_t m = n - i0 < 8 ? n - i0 : 8;
             uint32_t t[8] = {0};
+            /* reads acc pixels up to clamp(x0 + j + r), j <= (i0 + 7) / ch */
+            if (fused) box_lead(accw, add, sub, &done, (size_t)oin + i0 + 8 + (size_t)ch, ns);
             zp_conv_box_deltas(acc, width, ch, r, x0, i0, m, t);
-            d = _mm256_loadu_si256((const __m256i *)t);
+            sum = box_block8(_mm256_loadu_si256((const __m256i *)t), sum, sidx, smask, steps,
+                             cidx, dst, i0, m, u16, direct, rcp2, rcp_2n, nv, nm1, half);
         }
-        for (int k = 0; k < steps; k++)
-            d = _mm256_add_epi32(d, _mm256_and_si256(_mm256_permutevar8x32_epi32(d, sidx[k]),
-                                                     smask[k]));
-        sum = _mm256_add_epi32(d, _mm256_permutevar8x32_epi32(sum, cidx));
-        const __m256i q =
-            direct ? _mm256_cvttps_epi32(_mm256_mul_ps(
-                         _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_add_epi32(sum, sum), nn)),
-                         rcp_2n))
-                   : box_div8(_mm256_add_epi32(sum, half), rcp2, nv, nm1);
-        const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-        if (u16) {
-            if (m == 8) _mm_storeu_si128((__m128i *)((uint16_t *)dst + i0), w);
-            else {
-                uint16_t t[8];
-                _mm_storeu_si128((__m128i *)t, w);
-                memcpy((uint16_t *)dst + i0, t, m * sizeof *t);
+        if (phase == 0)
+            for (; i0 + 8 <= fast_end; i0 += 8) {
+                if (fused)
+                    box_lead(accw, add, sub, &done, (size_t)oin + i0 + 8 + (size_t)ch, ns);
+                const __m256i d = _mm256_sub_epi32(
+                    _mm256_loadu_si256((const __m256i *)(acc + (oin + (ptrdiff_t)i0))),
+                    _mm256_loadu_si256((const __m256i *)(acc + (oout + (ptrdiff_t)i0))));
+                sum = box_block8(d, sum, sidx, smask, steps, cidx, dst, i0, 8, u16, direct, rcp2,
+                                 rcp_2n, nv, nm1, half);
             }
-        } else {
-            const __m128i b = _mm_packus_epi16(w, w);
-            if (m == 8) _mm_storel_epi64((__m128i *)((uint8_t *)dst + i0), b);
-            else {
-                uint8_t t[16];
-                _mm_storeu_si128((__m128i *)t, b);
-                memcpy((uint8_t *)dst + i0, t, m);
-            }
-        }
     }
+    if (fused) box_lead(accw, add, sub, &done, ns, ns); /* the rest of the row */
 }
 
 /* One copy per channel count, so that the scan's shifts are constants. */
-#define BOX_H_CH(U16)                                                                     \
+#define BOX_H_CH(U16, DIRECT, ADD, SUB, FUSED)                                            \
     switch (ch) {                                                                         \
-    case 1: box_h_avx2(acc, width, 1, r, x0, count, dst, U16); break;                     \
-    case 2: box_h_avx2(acc, width, 2, r, x0, count, dst, U16); break;                     \
-    case 3: box_h_avx2(acc, width, 3, r, x0, count, dst, U16); break;                     \
-    default: box_h_avx2(acc, width, 4, r, x0, count, dst, U16); break;                    \
+    case 1: box_h_avx2(acc, width, 1, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
+    case 2: box_h_avx2(acc, width, 2, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
+    case 3: box_h_avx2(acc, width, 3, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
+    default: box_h_avx2(acc, width, 4, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
     }
 static void box_h_u8_avx2(const uint32_t *acc, int32_t width, int ch, int32_t r, int32_t x0,
                           int32_t count, uint8_t *dst) {
-    BOX_H_CH(0)
+    if (r <= 63) BOX_H_CH(0, 1, NULL, NULL, 0) /* no fix-up needed, see above */
+    else BOX_H_CH(0, 0, NULL, NULL, 0)
+}
+static void box_vh_u8_avx2(uint32_t *acc, const uint8_t *add, const uint8_t *sub, int32_t width,
+                           int ch, int32_t r, int32_t x0, int32_t count, uint8_t *dst) {
+    if (r <= 63) BOX_H_CH(0, 1, add, sub, 1)
+    else BOX_H_CH(0, 0, add, sub, 1)
 }
 /* u16 sums fit 32 bits only up to radius 127: (2r+1)^2 * 65535 < 2^32. */
 static void (*box_h_u16_below)(const uint32_t *, int32_t, int, int32_t, int32_t, int32_t,
@@ -525,7 +582,7 @@ static void box_h_u16_avx2(const uint32_t *acc, int32_t width, int ch, int32_t r
         box_h_u16_below(acc, width, ch, r, x0, count, dst);
         return;
     }
-    BOX_H_CH(1)
+    BOX_H_CH(1, 0, NULL, NULL, 0)
 }
 #undef BOX_H_CH
 
@@ -609,6 +666,7 @@ void zp_conv_fill_avx2(void *table) {
     t->box_v_slide_u16 = box_v_slide_u16_avx2;
     box_h_u16_below = t->box_h_u16;
     t->box_h_u8 = box_h_u8_avx2;
+    t->box_vh_u8 = box_vh_u8_avx2;
     t->box_h_u16 = box_h_u16_avx2;
     t->conv_u8_i32 = conv_u8_i32_avx2;
     t->conv_f32 = conv_f32_avx2;

@@ -226,6 +226,56 @@ static void conv_u8_i16_u8_avx512(const void *const *rows, const int16_t *k, int
     }
 }
 
+/* ---- Box column sums ------------------------------------------------------------------
+ * box_v_*_u8_avx2 at 16 lanes, two blocks per iteration. */
+static void box_v_add_u8_avx512(uint32_t *acc, const uint8_t *row, uint32_t weight, size_t n) {
+    const __m512i w = _mm512_set1_epi32((int32_t)weight);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512i x = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(row + i)));
+        const __m512i a = _mm512_loadu_si512((const void *)(acc + i));
+        _mm512_storeu_si512((void *)(acc + i), _mm512_add_epi32(a, _mm512_mullo_epi32(x, w)));
+    }
+    for (; i < n; i++) acc[i] += row[i] * weight;
+}
+INLINE void box_slide_u8(uint32_t *acc, const uint8_t *add, const uint8_t *sub, size_t n) {
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        /* add - sub in 16 bits (wraps for negative differences), then
+         * sign-extended: the same 32-bit value as (uint32_t)add - sub. */
+        const __m512i x = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(add + i)));
+        const __m512i y = _mm512_cvtepu8_epi16(_mm256_loadu_si256((const __m256i *)(sub + i)));
+        const __m512i dd = _mm512_sub_epi16(x, y);
+        const __m512i d0 = _mm512_cvtepi16_epi32(_mm512_castsi512_si256(dd));
+        const __m512i d1 = _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(dd, 1));
+        const __m512i a0 = _mm512_loadu_si512((const void *)(acc + i));
+        const __m512i a1 = _mm512_loadu_si512((const void *)(acc + i + 16));
+        _mm512_storeu_si512((void *)(acc + i), _mm512_add_epi32(a0, d0));
+        _mm512_storeu_si512((void *)(acc + i + 16), _mm512_add_epi32(a1, d1));
+    }
+    for (; i < n; i++) acc[i] += (uint32_t)add[i] - (uint32_t)sub[i];
+}
+static void box_v_slide_u8_avx512(uint32_t *acc, const uint8_t *add, const uint8_t *sub,
+                                  size_t n) {
+    box_slide_u8(acc, add, sub, n);
+}
+
+/* box_vh_u8: slide acc samples done .. up to at least `need` (at most ns),
+ * 512 at a time, so that the stretch the horizontal pass reads next is
+ * fresh in L1. The incoming row is new to the caches: it is prefetched
+ * 2048 samples ahead, which measured faster than the hardware prefetch
+ * alone. */
+INLINE void box_lead(uint32_t *acc, const uint8_t *add, const uint8_t *sub, size_t *done,
+                     size_t need, size_t ns) {
+    if (need <= *done || *done >= ns) return;
+    size_t to = need > *done + 512 ? need : *done + 512;
+    if (to > ns) to = ns;
+    for (size_t p = to + 2048; p < to + 2048 + 512 && p < ns; p += 64)
+        _mm_prefetch((const char *)(add + p), _MM_HINT_T0);
+    box_slide_u8(acc + *done, add + *done, sub + *done, to - *done);
+    *done = to;
+}
+
 /* ---- Box horizontal pass ----------------------------------------------------------------
  * box_h_*_avx2 (conv_kernels_avx2.c, which states why the division is
  * exact) at 16 samples: the scan's lane shifts are masked permutes, tails
@@ -239,11 +289,40 @@ INLINE __m512i box_div16(__m512i x, __m512 rcp2, __m512i nv, __m512i nm1) {
     return _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(rem, _mm512_setzero_si512()), q, one);
 }
 
+/* Scan, divide and store one block of up to 16 samples at i0 (m of them). */
+INLINE __m512i box_block16(__m512i d, __m512i sum, const __m512i *sidx, const __mmask16 *smask,
+                           int steps, __m512i cidx, void *dst, size_t i0, size_t m,
+                           const int u16, const int direct, __m512 rcp2, __m512 rcp_2n,
+                           __m512i nv, __m512i nm1, __m512i half) {
+    for (int k = 0; k < steps; k++)
+        d = _mm512_add_epi32(d, _mm512_maskz_permutexvar_epi32(smask[k], sidx[k], d));
+    sum = _mm512_add_epi32(d, _mm512_permutexvar_epi32(cidx, sum));
+    const __m512i q =
+        direct ? _mm512_cvttps_epi32(_mm512_mul_ps(
+                     _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_add_epi32(sum, sum), nv)), rcp_2n))
+               : box_div16(_mm512_add_epi32(sum, half), rcp2, nv, nm1);
+    /* Narrow in registers, then store: vpmov* with a memory operand is slow
+     * on AMD. */
+    if (u16) {
+        const __m256i w = _mm512_cvtusepi32_epi16(q);
+        if (m == 16) _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i0), w);
+        else _mm256_mask_storeu_epi16((uint16_t *)dst + i0, (__mmask16)((1u << m) - 1u), w);
+    } else {
+        const __m128i b = _mm512_cvtusepi32_epi8(q);
+        if (m == 16) _mm_storeu_si128((__m128i *)((uint8_t *)dst + i0), b);
+        else _mm_mask_storeu_epi8((uint8_t *)dst + i0, (__mmask16)((1u << m) - 1u), b);
+    }
+    return sum;
+}
+
+/* add / sub: for box_vh_u8 (fused), the rows to slide acc by first. */
 INLINE void box_h_avx512(const uint32_t *acc, int32_t width, const int ch, int32_t r, int32_t x0,
-                         int32_t count, void *dst, const int u16) {
-    const size_t n = (size_t)count * (size_t)ch;
+                         int32_t count, void *dst, const int u16, const int direct,
+                         const uint8_t *add, const uint8_t *sub, const int fused) {
+    const size_t n = (size_t)count * (size_t)ch, ns = (size_t)width * (size_t)ch;
+    uint32_t *accw = (uint32_t *)(uintptr_t)acc; /* written only when fused */
+    size_t done = 0;
     const uint32_t N = (uint32_t)(2 * r + 1) * (uint32_t)(2 * r + 1);
-    const int direct = !u16 && r <= 63;
     const __m512 rcp2 = _mm512_set1_ps((float)(2.0 / (double)N));
     const __m512 rcp_2n = _mm512_set1_ps((float)(0.5 / (double)N));
     const __m512i nv = _mm512_set1_epi32((int32_t)N), nm1 = _mm512_set1_epi32((int32_t)N - 1);
@@ -264,41 +343,54 @@ INLINE void box_h_avx512(const uint32_t *acc, int32_t width, const int ch, int32
     for (int l = 0; l < 16; l++) c[l] = 16 - ch + l % ch;
     const __m512i cidx = _mm512_loadu_si512((const void *)c);
     __m512i sum = _mm512_setzero_si512();
-    for (size_t i0 = 0; i0 < n; i0 += 16) {
-        const size_t m = n - i0 < 16 ? n - i0 : 16;
-        __m512i d;
-        if (m == 16 && i0 >= fast_lo && i0 + 16 <= fast_hi) {
-            d = _mm512_sub_epi32(_mm512_loadu_si512((const void *)(acc + (oin + (ptrdiff_t)i0))),
-                                 _mm512_loadu_si512((const void *)(acc + (oout + (ptrdiff_t)i0))));
-        } else {
-            uint32_t t[16] = {0};
+    /* Blocks before fast_lo and from the last full block inside fast_hi on
+     * take their differences from the scalar helper; the run between loads
+     * both columns directly. */
+    const size_t fast_end = fast_hi < n ? fast_hi : n;
+    size_t i0 = 0;
+    for (int phase = 0; phase < 2; phase++) {
+        const size_t stop = phase == 0 ? (fast_lo < n ? fast_lo : n) : n;
+        for (; i0 < stop; i0 += 16) {
+            const size_t m = n - i0 < 16 ? n - i0 : 16;
+            uint32_t t[16];
+            /* reads acc pixels up to clamp(x0 + j + r), j <= (i0 + 15) / ch */
+            if (fused) box_lead(accw, add, sub, &done, (size_t)oin + i0 + 16 + (size_t)ch, ns);
             zp_conv_box_deltas(acc, width, ch, r, x0, i0, m, t);
-            d = _mm512_loadu_si512((const void *)t);
+            const __m512i d = _mm512_maskz_loadu_epi32((__mmask16)((1u << m) - 1u), t);
+            sum = box_block16(d, sum, sidx, smask, steps, cidx, dst, i0, m, u16, direct, rcp2,
+                              rcp_2n, nv, nm1, half);
         }
-        for (int k = 0; k < steps; k++)
-            d = _mm512_add_epi32(d, _mm512_maskz_permutexvar_epi32(smask[k], sidx[k], d));
-        sum = _mm512_add_epi32(d, _mm512_permutexvar_epi32(cidx, sum));
-        const __m512i q =
-            direct ? _mm512_cvttps_epi32(_mm512_mul_ps(
-                         _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_add_epi32(sum, sum), nv)),
-                         rcp_2n))
-                   : box_div16(_mm512_add_epi32(sum, half), rcp2, nv, nm1);
-        const __mmask16 keep = (__mmask16)((1u << m) - 1u);
-        if (u16) _mm256_mask_storeu_epi16((uint16_t *)dst + i0, keep, _mm512_cvtusepi32_epi16(q));
-        else _mm_mask_storeu_epi8((uint8_t *)dst + i0, keep, _mm512_cvtusepi32_epi8(q));
+        if (phase == 0)
+            for (; i0 + 16 <= fast_end; i0 += 16) {
+                if (fused)
+                    box_lead(accw, add, sub, &done, (size_t)oin + i0 + 16 + (size_t)ch, ns);
+                const __m512i d = _mm512_sub_epi32(
+                    _mm512_loadu_si512((const void *)(acc + (oin + (ptrdiff_t)i0))),
+                    _mm512_loadu_si512((const void *)(acc + (oout + (ptrdiff_t)i0))));
+                sum = box_block16(d, sum, sidx, smask, steps, cidx, dst, i0, 16, u16, direct,
+                                  rcp2, rcp_2n, nv, nm1, half);
+            }
     }
+    if (fused) box_lead(accw, add, sub, &done, ns, ns); /* the rest of the row */
 }
 
-#define BOX_H_CH(U16)                                                                     \
+#define BOX_H_CH(U16, DIRECT, ADD, SUB, FUSED)                                            \
     switch (ch) {                                                                         \
-    case 1: box_h_avx512(acc, width, 1, r, x0, count, dst, U16); break;                   \
-    case 2: box_h_avx512(acc, width, 2, r, x0, count, dst, U16); break;                   \
-    case 3: box_h_avx512(acc, width, 3, r, x0, count, dst, U16); break;                   \
-    default: box_h_avx512(acc, width, 4, r, x0, count, dst, U16); break;                  \
+    case 1: box_h_avx512(acc, width, 1, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
+    case 2: box_h_avx512(acc, width, 2, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
+    case 3: box_h_avx512(acc, width, 3, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
+    default: box_h_avx512(acc, width, 4, r, x0, count, dst, U16, DIRECT, ADD, SUB, FUSED); break; \
     }
 static void box_h_u8_avx512(const uint32_t *acc, int32_t width, int ch, int32_t r, int32_t x0,
                             int32_t count, uint8_t *dst) {
-    BOX_H_CH(0)
+    if (r <= 63) BOX_H_CH(0, 1, NULL, NULL, 0) /* no fix-up needed: see box_h_*_avx2 */
+    else BOX_H_CH(0, 0, NULL, NULL, 0)
+}
+static void box_vh_u8_avx512(uint32_t *acc, const uint8_t *add, const uint8_t *sub,
+                             int32_t width, int ch, int32_t r, int32_t x0, int32_t count,
+                             uint8_t *dst) {
+    if (r <= 63) BOX_H_CH(0, 1, add, sub, 1)
+    else BOX_H_CH(0, 0, add, sub, 1)
 }
 static void (*box_h_u16_below)(const uint32_t *, int32_t, int, int32_t, int32_t, int32_t,
                                uint16_t *);
@@ -308,7 +400,7 @@ static void box_h_u16_avx512(const uint32_t *acc, int32_t width, int ch, int32_t
         box_h_u16_below(acc, width, ch, r, x0, count, dst);
         return;
     }
-    BOX_H_CH(1)
+    BOX_H_CH(1, 0, NULL, NULL, 0)
 }
 #undef BOX_H_CH
 
@@ -326,6 +418,9 @@ void zp_conv_fill_avx512(void *table) {
     t->conv_i32_to_u8 = conv_i32_to_u8_avx512;
     t->conv_i32_to_u16 = conv_i32_to_u16_avx512;
     box_h_u16_below = t->box_h_u16;
+    t->box_v_add_u8 = box_v_add_u8_avx512;
+    t->box_v_slide_u8 = box_v_slide_u8_avx512;
     t->box_h_u8 = box_h_u8_avx512;
+    t->box_vh_u8 = box_vh_u8_avx512;
     t->box_h_u16 = box_h_u16_avx512;
 }

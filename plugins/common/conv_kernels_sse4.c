@@ -346,6 +346,14 @@ static void box_h_u16_sse4(const uint32_t *acc, int32_t width, int ch, int32_t r
 }
 #undef BOX_H_CH
 
+/* No fused pass at this level: the two passes, as separate calls. */
+static void (*box_v_slide_u8_below)(uint32_t *, const uint8_t *, const uint8_t *, size_t);
+static void box_vh_u8_sse4(uint32_t *acc, const uint8_t *add, const uint8_t *sub, int32_t width,
+                           int ch, int32_t r, int32_t x0, int32_t count, uint8_t *dst) {
+    box_v_slide_u8_below(acc, add, sub, (size_t)width * (size_t)ch);
+    box_h_u8_sse4(acc, width, ch, r, x0, count, dst);
+}
+
 void zp_conv_fill_sse4(void *table) {
     struct zp_conv_kernels *t = table;
     t->level = "sse4";
@@ -366,5 +374,7 @@ void zp_conv_fill_sse4(void *table) {
     t->u16_to_f32 = u16_to_f32_sse4;
     box_h_u16_below = t->box_h_u16;
     t->box_h_u8 = box_h_u8_sse4;
+    box_v_slide_u8_below = t->box_v_slide_u8;
+    t->box_vh_u8 = box_vh_u8_sse4;
     t->box_h_u16 = box_h_u16_sse4;
 }
