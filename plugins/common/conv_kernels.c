@@ -328,21 +328,7 @@ static const struct zp_conv_kernels kernels_c = {
     .conv_f32_to_f32 = conv_f32_to_f32_c,
 };
 
-ZP__SIMD_DECLARE_FILLS(zp_conv_fill);
-static struct zp_conv_kernels conv_tables[ZP_SIMD_LEVELS];
-zp__simd_family zp__conv_family = {
-    .name = "conv",
-    .size = sizeof(struct zp_conv_kernels),
-    .c_table = &kernels_c,
-    .fills = ZP__SIMD_FILLS(zp_conv_fill),
-    .tables = conv_tables,
-};
-
-const struct zp_conv_kernels *zp_conv_kernels(void) { return zp__simd_best(&zp__conv_family); }
-const struct zp_conv_kernels *zp_conv_kernels_c(void) { return &kernels_c; }
-const struct zp_conv_kernels *zp_conv_kernels_at(zp_simd level) {
-    return zp__simd_table(&zp__conv_family, level);
-}
+ZP__SIMD_FAMILY(conv, kernels_c);
 
 
 /* ---- Integer taps for the SIMD levels ---------------------------------------------- */

@@ -159,22 +159,7 @@ static const struct zp_point_kernels point_kernels_c = {
     .gray_f32 = gray_row_f32_c,
 };
 
-const struct zp_point_kernels *zp_point_kernels_c(void) { return &point_kernels_c; }
-
-ZP__SIMD_DECLARE_FILLS(zp_point_fill);
-static struct zp_point_kernels point_tables[ZP_SIMD_LEVELS];
-zp__simd_family zp__point_family = {
-    .name = "point",
-    .size = sizeof(struct zp_point_kernels),
-    .c_table = &point_kernels_c,
-    .fills = ZP__SIMD_FILLS(zp_point_fill),
-    .tables = point_tables,
-};
-
-const struct zp_point_kernels *zp_point_kernels(void) { return zp__simd_best(&zp__point_family); }
-const struct zp_point_kernels *zp_point_kernels_at(zp_simd level) {
-    return zp__simd_table(&zp__point_family, level);
-}
+ZP__SIMD_FAMILY(point, point_kernels_c);
 
 /* ---- The row driver ---- */
 

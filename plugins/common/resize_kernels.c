@@ -319,24 +319,7 @@ static const struct zp_resize_kernels kernels_c = {
     .horizontal_f32 = horizontal_f32_c,
 };
 
-const struct zp_resize_kernels *zp_resize_kernels_c(void) { return &kernels_c; }
-
-ZP__SIMD_DECLARE_FILLS(zp_resize_fill);
-static struct zp_resize_kernels resize_tables[ZP_SIMD_LEVELS];
-zp__simd_family zp__resize_family = {
-    .name = "resize",
-    .size = sizeof(struct zp_resize_kernels),
-    .c_table = &kernels_c,
-    .fills = ZP__SIMD_FILLS(zp_resize_fill),
-    .tables = resize_tables,
-};
-
-const struct zp_resize_kernels *zp_resize_kernels(void) {
-    return zp__simd_best(&zp__resize_family);
-}
-const struct zp_resize_kernels *zp_resize_kernels_at(zp_simd level) {
-    return zp__simd_table(&zp__resize_family, level);
-}
+ZP__SIMD_FAMILY(resize, kernels_c);
 
 /* ---- The filter machinery -------------------------------------------------------- */
 

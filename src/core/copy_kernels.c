@@ -50,18 +50,4 @@ static const struct zp_copy_kernels copy_kernels_c = {
     .reverse = reverse_c,
 };
 
-ZP__SIMD_DECLARE_FILLS(zp_copy_fill);
-static struct zp_copy_kernels copy_tables[ZP_SIMD_LEVELS];
-zp__simd_family zp__copy_family = {
-    .name = "copy",
-    .size = sizeof(struct zp_copy_kernels),
-    .c_table = &copy_kernels_c,
-    .fills = ZP__SIMD_FILLS(zp_copy_fill),
-    .tables = copy_tables,
-};
-
-const struct zp_copy_kernels *zp_copy_kernels(void) { return zp__simd_best(&zp__copy_family); }
-const struct zp_copy_kernels *zp_copy_kernels_c(void) { return &copy_kernels_c; }
-const struct zp_copy_kernels *zp_copy_kernels_at(zp_simd level) {
-    return zp__simd_table(&zp__copy_family, level);
-}
+ZP__SIMD_FAMILY(copy, copy_kernels_c);

@@ -43,19 +43,46 @@ const void *zp__simd_best(zp__simd_family *f);
  * zp_simd_families). */
 zp_simd zp__simd_family_level(zp__simd_family *f, zp_simd level);
 
-/* The fill functions of a family named by `prefix`: prefix_sse4,
- * prefix_avx2, prefix_avx512, each defined in prefix's file of that level
- * (e.g. plugins/common/conv_kernels_avx2.c defines zp_conv_fill_avx2).
- * Without the x86 overrides in the build they are not referenced. */
-#define ZP__SIMD_DECLARE_FILLS(prefix)                                        \
-    void prefix##_sse4(void *table);                                          \
-    void prefix##_avx2(void *table);                                          \
-    void prefix##_avx512(void *table)
+/* The fill functions of family FAM: zp_FAM_fill_sse4, _avx2 and _avx512,
+ * each defined in FAM's file of that level (e.g. conv_kernels_avx2.c
+ * defines zp_conv_fill_avx2). Without the x86 overrides in the build they
+ * are not referenced. */
+#define ZP__SIMD_DECLARE_FILLS(fam)                                           \
+    void zp_##fam##_fill_sse4(void *table);                                   \
+    void zp_##fam##_fill_avx2(void *table);                                   \
+    void zp_##fam##_fill_avx512(void *table)
 #if defined(ZP_SIMD_X86)
-#  define ZP__SIMD_FILLS(prefix) {NULL, prefix##_sse4, prefix##_avx2, prefix##_avx512}
+#  define ZP__SIMD_FILLS(fam)                                                 \
+      {NULL, zp_##fam##_fill_sse4, zp_##fam##_fill_avx2, zp_##fam##_fill_avx512}
 #else
-#  define ZP__SIMD_FILLS(prefix) {NULL, NULL, NULL, NULL}
+#  define ZP__SIMD_FILLS(fam) {NULL, NULL, NULL, NULL}
 #endif
+
+/* Define family FAM (conv, resize, point, copy) around its plain C table
+ * REFERENCE (a `static const struct zp_FAM_kernels`): the per-level tables,
+ * zp__FAM_family, and the getters its header declares:
+ *   zp_FAM_kernels()       the table at zp_simd_active() (what filters use)
+ *   zp_FAM_kernels_c()     the plain C reference
+ *   zp_FAM_kernels_at(L)   the table of exactly level L, or NULL when the
+ *                          CPU lacks it (kernel tests and benchmarks) */
+#define ZP__SIMD_FAMILY(fam, reference)                                         \
+    ZP__SIMD_DECLARE_FILLS(fam);                                              \
+    static struct zp_##fam##_kernels fam##_tables[ZP_SIMD_LEVELS];            \
+    zp__simd_family zp__##fam##_family = {                                    \
+        .name = #fam,                                                         \
+        .size = sizeof(struct zp_##fam##_kernels),                            \
+        .c_table = &(reference),                                                \
+        .fills = ZP__SIMD_FILLS(fam),                                         \
+        .tables = fam##_tables,                                               \
+    };                                                                        \
+    const struct zp_##fam##_kernels *zp_##fam##_kernels(void) {               \
+        return zp__simd_best(&zp__##fam##_family);                            \
+    }                                                                         \
+    const struct zp_##fam##_kernels *zp_##fam##_kernels_c(void) { return &(reference); } \
+    const struct zp_##fam##_kernels *zp_##fam##_kernels_at(zp_simd level) {   \
+        return zp__simd_table(&zp__##fam##_family, level);                    \
+    }                                                                         \
+    typedef int zp__##fam##_family_defined /* swallows the caller's ';' */
 
 /* The families, for zp_simd_families (plugins/common/kernel_families.c). */
 extern zp__simd_family zp__conv_family, zp__resize_family, zp__point_family,
