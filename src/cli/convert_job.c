@@ -91,6 +91,7 @@ static zp_status stream_job(cli_job *job, zp_decoder *dec, const char *output, z
                             cli_job_result *res) {
     zp_encode_options enc = job->opt->enc;
     enc.format = format;
+    enc.threads = job->run.threads; /* the PNG encoder's threads, as the chain's */
     int dash = cli_is_dash(output);
     zp_output out = {dash ? NULL : output, dash ? stdout : NULL, NULL, NULL, 0, 0, 0};
     zp_clear_error();

@@ -154,7 +154,6 @@ static const void *stream_row(zp__rowsource *rs, int32_t y) {
     zp_view dst = rs->scratch_view;
     dst.height = 1;
     zp__copy_rows(&row, &dst, rs->copy_tmp);
-    rs->block_y = -1;
     return rs->scratch;
 }
 

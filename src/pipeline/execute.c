@@ -162,7 +162,8 @@ zp_status zp__run_pixel_stage(const zp__stage *s, void *state, const zp_plan *pl
 
 /* ---- The chain ----------------------------------------------------------------------- */
 
-int zp__default_threads(void) {
+int zp__run_threads(const zp_run_options *opt) {
+    if (opt->threads > 0) return opt->threads > 64 ? 64 : opt->threads;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
@@ -172,6 +173,19 @@ zp_status zp__stage_fail(const zp__stage *s, int index, zp_status st, const char
     char msg[512];
     snprintf(msg, sizeof msg, "%s", detail && *detail ? detail : zp_status_str(st));
     return zp__fail(st, "operation %d '%s': %s", index, s->filter->name, msg);
+}
+
+zp_status zp__map_stage(const zp__stage *s, int index, const zp_plan *plan, zp_view *cur) {
+    zp_view next;
+    zp_status st = s->filter->map(plan->state, zp__host(), cur, &next);
+    if (st) return zp__stage_fail(s, index, st, zp_last_error());
+    if (next.owner != cur->owner || zp_view_check(&next)) {
+        zp_view_release(&next); /* a view filter may only look at its input */
+        return zp__stage_fail(s, index, ZP_ERR_OUT_OF_BOUNDS, "the view filter left its input");
+    }
+    zp_view_release(cur);
+    *cur = next;
+    return ZP_OK;
 }
 
 void zp_run_options_init(zp_run_options *opt) {
@@ -221,7 +235,7 @@ zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input, const zp_run_opt
     zp_run_options defaults;
     zp_run_options_init(&defaults);
     if (!opt) opt = &defaults;
-    int threads = opt->threads > 0 ? (opt->threads > 64 ? 64 : opt->threads) : zp__default_threads();
+    const int threads = zp__run_threads(opt);
 
     pool pl = {0};
     zp_view cur;
@@ -234,16 +248,7 @@ zp_status zp_pipeline_run(zp_pipeline *p, const zp_view *input, const zp_run_opt
         if (st) {
             /* zp__plan_stage said why */
         } else if (s->filter->map) {
-            zp_view next;
-            if ((st = s->filter->map(plan.state, zp__host(), &cur, &next))) {
-                st = zp__stage_fail(s, index, st, zp_last_error());
-            } else if (next.owner != cur.owner || zp_view_check(&next)) {
-                zp_view_release(&next); /* a view filter may only look at its input */
-                st = zp__stage_fail(s, index, ZP_ERR_OUT_OF_BOUNDS, "the view filter left its input");
-            } else {
-                zp_view_release(&cur);
-                cur = next;
-            }
+            st = zp__map_stage(s, index, &plan, &cur);
         } else {
             /* Point filters run in place on buffers this run owns. */
             int in_place = (plan.flags & ZP_PLAN_POINT) && pool_owns(&pl, &cur) &&

@@ -36,8 +36,12 @@ int32_t zp__band_rows_for(int32_t height, int32_t halo_y);
 /* Run a pixel stage on whole views, bands shared by `threads` threads. */
 zp_status zp__run_pixel_stage(const zp__stage *s, void *state, const zp_plan *plan,
                               const zp_view *in, const zp_view *out, int threads);
-/* One thread per online core, 1..64. */
-int zp__default_threads(void);
+/* Apply view stage `index` (its filter has map()) to *cur: on success *cur
+ * is replaced by the derived view, which must stay inside its input. */
+zp_status zp__map_stage(const zp__stage *s, int index, const zp_plan *plan, zp_view *cur);
+/* Worker threads of a run: opt->threads capped at 64, or one per online
+ * core (1..64) when it is 0. */
+int zp__run_threads(const zp_run_options *opt);
 
 /* stream.c: the most bytes of rings and windows that streaming runs held
  * at once in this process (all runs together); `reset` starts a new peak

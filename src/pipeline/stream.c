@@ -212,6 +212,13 @@ struct run {
     vmap     out_map;       /* the result as a view of the last node       */
 };
 
+/* A borrowed view of packed pixels: rows `stride` bytes apart. */
+static zp_view packed_view(void *data, int32_t w, int32_t h, int32_t ch, zp_dtype dt,
+                           size_t stride) {
+    const ptrdiff_t item = (ptrdiff_t)zp_dtype_size(dt);
+    return (zp_view){data, w, h, ch, dt, (ptrdiff_t)stride, ch * item, item, 0, NULL};
+}
+
 static void run_fail(run *r, zp_status st, const char *message) {
     int expected = 0;
     if (atomic_compare_exchange_strong(&r->failed, &expected, (int)st)) {
@@ -349,10 +356,8 @@ static zp_status fill_window(node *n, int32_t lo, int32_t hi) {
         const uint8_t *src = node_row(n->in, vmap_node_row(m, y));
         if (!src) return ZP_ERR_BAD_STATE;
         zp_view from = vmap_row(m, src, n->in->channels);
-        zp_view to = {n->win_data + (size_t)(y - n->win_lo) * n->win_stride, m->width, 1,
-                      m->channels, m->dtype, (ptrdiff_t)n->win_stride,
-                      (ptrdiff_t)(m->channels * zp_dtype_size(m->dtype)),
-                      (ptrdiff_t)zp_dtype_size(m->dtype), 0, NULL};
+        zp_view to = packed_view(n->win_data + (size_t)(y - n->win_lo) * n->win_stride,
+                                 m->width, 1, m->channels, m->dtype, n->win_stride);
         zp__copy_rows(&from, &to, n->copy_tmp);
     }
     n->win_hi = hi;
@@ -371,11 +376,10 @@ static zp_status stage_band(node *n) {
     } else {
         if ((st = fill_window(n, in_rect.y, in_rect.y + in_rect.height))) return st;
         const size_t px = (size_t)n->in_map.channels * zp_dtype_size(n->in_map.dtype);
-        in = (zp_view){n->win_data + (size_t)(in_rect.y - n->win_lo) * n->win_stride +
-                           (size_t)in_rect.x * px,
-                       in_rect.width, in_rect.height, n->in_map.channels, n->in_map.dtype,
-                       (ptrdiff_t)n->win_stride, (ptrdiff_t)px,
-                       (ptrdiff_t)zp_dtype_size(n->in_map.dtype), 0, NULL};
+        in = packed_view(n->win_data + (size_t)(in_rect.y - n->win_lo) * n->win_stride +
+                             (size_t)in_rect.x * px,
+                         in_rect.width, in_rect.height, n->in_map.channels, n->in_map.dtype,
+                         n->win_stride);
     }
     if (st) return st;
     in.flags |= ZP_VIEW_READONLY; /* a filter never writes its input */
@@ -383,9 +387,7 @@ static zp_status stage_band(node *n) {
         zp_view_release(&in);
         return ZP_ERR_BAD_STATE;
     }
-    out = (zp_view){slot_row(n, y0), n->width, rows, n->channels, n->dtype,
-                    (ptrdiff_t)n->stride, (ptrdiff_t)(n->channels * zp_dtype_size(n->dtype)),
-                    (ptrdiff_t)zp_dtype_size(n->dtype), 0, NULL};
+    out = packed_view(slot_row(n, y0), n->width, rows, n->channels, n->dtype, n->stride);
     zp_clear_error();
     st = n->stage->filter->process(n->plan.state, &in, &in_rect, &out, &out_rect);
     zp_view_release(&in);
@@ -396,9 +398,7 @@ static zp_status stage_band(node *n) {
 
 /* Whole input and whole output: bands across threads, as whole-frame runs. */
 static zp_status stage_whole(node *n) {
-    zp_view out = {n->data, n->width, n->height, n->channels, n->dtype, (ptrdiff_t)n->stride,
-                   (ptrdiff_t)(n->channels * zp_dtype_size(n->dtype)),
-                   (ptrdiff_t)zp_dtype_size(n->dtype), 0, NULL};
+    zp_view out = packed_view(n->data, n->width, n->height, n->channels, n->dtype, n->stride);
     zp_status st = zp__run_pixel_stage(n->stage, n->plan.state, &n->plan, &n->in_view, &out,
                                        n->run->threads);
     if (st) return zp__stage_fail(n->stage, n->index, st, zp_last_error());
@@ -565,16 +565,7 @@ static zp_status plan_run(run *r, zp_pipeline *p, zp_decoder *dec, uint64_t max_
         zp_plan plan;
         st = zp__plan_stage(s, index, &cur, max_pixels, &plan);
         if (!st && s->filter->map) {
-            zp_view next;
-            if ((st = s->filter->map(plan.state, zp__host(), &cur, &next))) {
-                st = zp__stage_fail(s, index, st, zp_last_error());
-            } else if (next.owner != cur.owner || zp_view_check(&next)) {
-                zp_view_release(&next);
-                st = zp__stage_fail(s, index, ZP_ERR_OUT_OF_BOUNDS, "the view filter left its input");
-            } else {
-                zp_view_release(&cur);
-                cur = next;
-            }
+            st = zp__map_stage(s, index, &plan, &cur);
             if (s->filter->done) s->filter->done(plan.state);
             continue;
         }
@@ -891,6 +882,5 @@ zp_status zp_pipeline_convert(zp_pipeline *p, zp_decoder *dec, zp_output *out,
         enc = &enc_defaults;
     }
     if (opt->mode == ZP_RUN_WHOLE) return convert_done(convert_whole(p, dec, out, enc, meta, opt), out);
-    int threads = opt->threads > 0 ? (opt->threads > 64 ? 64 : opt->threads) : zp__default_threads();
-    return convert_done(convert_stream(p, dec, out, enc, meta, opt, threads), out);
+    return convert_done(convert_stream(p, dec, out, enc, meta, opt, zp__run_threads(opt)), out);
 }
