@@ -80,19 +80,9 @@ ZP_PLUGIN_ENTRY {
 #include <jpeglib.h>
 #include <zlib.h>
 #include "zp_test.h"
+#include "test_util.h"
 #include "zeropix/pipeline.h"
 #include "core/core_internal.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#  define ZP_SANITIZED 1
-#elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define ZP_SANITIZED 1
-#  endif
-#endif
-#ifndef ZP_SANITIZED
-#  define ZP_SANITIZED 0
-#endif
 
 static const char *zeropix_bin, *workdir, *plugin_path;
 
@@ -135,17 +125,6 @@ static int has(const char *text, const char *part) { return strstr(text, part) !
 
 /* ---- Memory: pixel allocations, peak RSS, virtual peak ---------------------- */
 
-static long status_kb(const char *key) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, key, n) && line[n] == ':') v = atol(line + n + 1);
-    if (f) fclose(f);
-    return v;
-}
-
 typedef struct mem_mark {
     long rss_kb, vmsize_kb, vmpeak_kb;
     int peak_reset; /* VmHWM was reset to the current RSS */
@@ -156,15 +135,15 @@ static void mem_begin(mem_mark *m) {
     FILE *f = fopen("/proc/self/clear_refs", "w");
     m->peak_reset = f && fputs("5", f) >= 0;
     if (f && fclose(f) != 0) m->peak_reset = 0;
-    m->rss_kb = status_kb("VmRSS");
-    m->vmsize_kb = status_kb("VmSize");
-    m->vmpeak_kb = status_kb("VmPeak");
+    m->rss_kb = zp_test_status_kb("VmRSS");
+    m->vmsize_kb = zp_test_status_kb("VmSize");
+    m->vmpeak_kb = zp_test_status_kb("VmPeak");
     m->pixel_allocs = zp__pixels_alloc_count();
 }
 
 /* Growth of the peak RSS since mem_begin, in kB. */
 static long mem_peak_growth_kb(const mem_mark *m) {
-    return (m->peak_reset ? status_kb("VmHWM") : status_kb("VmRSS")) - m->rss_kb;
+    return (m->peak_reset ? zp_test_status_kb("VmHWM") : zp_test_status_kb("VmRSS")) - m->rss_kb;
 }
 
 /* Nothing that scales with the hostile file was allocated since `m`: no
@@ -184,7 +163,7 @@ static void expect_small(const mem_mark *m, long rss_kb, const char *what) {
         zp_test_failures++;
     }
     if (!ZP_SANITIZED && m->vmpeak_kb - m->vmsize_kb < 32 * 1024) {
-        long virt = status_kb("VmPeak") - m->vmsize_kb;
+        long virt = zp_test_status_kb("VmPeak") - m->vmsize_kb;
         if (virt > 64 * 1024) {
             fprintf(stderr, "%s: virtual memory peaked %ld kB higher: a large allocation\n",
                     what, virt);
@@ -197,45 +176,26 @@ static void expect_small(const mem_mark *m, long rss_kb, const char *what) {
 
 static char cli_err[65536];
 
-/* Run zeropix with the arguments (NULL-terminated); stdout and stderr go to
- * files in WORKDIR, stderr is kept in cli_err. Returns the exit status, or
- * 128 + the signal. */
-static int cli(const char *first, ...) {
-    const char *argv[64];
-    int argc = 0;
-    argv[argc++] = zeropix_bin;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *)) argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
+/* Run zeropix with `args` (NULL-terminated, at most 300); stdout and
+ * stderr go to files in WORKDIR, stderr is kept in cli_err. Returns the
+ * exit status, or 128 + the signal. */
+static int cli_argv(const char *const *args) {
     static char out[4200], err[4200];
     snprintf(out, sizeof out, "%s/cli.stdout", workdir);
     snprintf(err, sizeof err, "%s/cli.stderr", workdir);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(126);
-        execv(zeropix_bin, (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-        fprintf(stderr, "cannot run %s\n", zeropix_bin);
-        exit(1);
-    }
-    FILE *f = fopen(err, "rb");
-    size_t n = f ? fread(cli_err, 1, sizeof cli_err - 1, f) : 0;
-    cli_err[n] = '\0';
-    if (f) fclose(f);
-    if (has(cli_err, "Sanitizer") || has(cli_err, "runtime error:")) {
-        fprintf(stderr, "sanitizer report from zeropix %s ...:\n%s\n", first, cli_err);
-        zp_test_failures++;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return zp_test_run_cli(zeropix_bin, args, out, err, cli_err, sizeof cli_err, &zp_test_failures);
+}
+
+/* cli_argv() with the arguments (NULL-terminated, at most 62). */
+static int cli(const char *first, ...) {
+    const char *args[64];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 62; a = va_arg(ap, const char *)) args[argc++] = a;
+    va_end(ap);
+    args[argc] = NULL;
+    return cli_argv(args);
 }
 
 /* The last cli() exited `rc` and its stderr has `part` (NULL: anything). */
@@ -358,6 +318,16 @@ static void png_idat_pixels(bytes *b, const uint8_t *px, uint32_t w, uint32_t h,
 }
 
 static void png_end(bytes *b) { png_chunk(b, "IEND", NULL, 0); }
+
+/* An 8-bit RGB PNG of the w x h pixels `px`, written to `path`. */
+static void write_rgb_png(const char *path, const uint8_t *px, uint32_t w, uint32_t h) {
+    bytes b = {0};
+    png_start(&b, w, h, 8, 2);
+    png_idat_pixels(&b, px, w, h, 3);
+    png_end(&b);
+    write_file(path, b.p, b.n);
+    free(b.p);
+}
 
 /* Deterministic RGB noise. */
 static uint8_t *noise(uint32_t w, uint32_t h, int ch, uint32_t seed) {
@@ -1169,49 +1139,24 @@ static void test_operations(void) {
     /* The command line: 257 operations are a usage error, even with
      * --no-limits (the chain limit is fixed); 256 run. */
     uint8_t px[10 * 8 * 3] = {0};
-    bytes b = {0};
-    png_start(&b, 10, 8, 8, 2);
-    png_idat_pixels(&b, px, 10, 8, 3);
-    png_end(&b);
     const char *in_path = path_in("ops.png"), *out_path = path_in("ops-out.png");
-    write_file(in_path, b.p, b.n);
-    free(b.p);
-    const char *argv[ZP_MAX_OPERATIONS + 8];
+    write_rgb_png(in_path, px, 10, 8);
+    const char *args[ZP_MAX_OPERATIONS + 8];
     for (int no_limits = 0; no_limits < 2; no_limits++) {
         int argc = 0;
-        argv[argc++] = zeropix_bin;
-        argv[argc++] = "convert";
-        if (no_limits) argv[argc++] = "--no-limits";
-        argv[argc++] = in_path;
-        argv[argc++] = out_path;
-        for (int i = 0; i <= ZP_MAX_OPERATIONS; i++) argv[argc++] = "flip:x";
-        argv[argc] = NULL;
+        args[argc++] = "convert";
+        if (no_limits) args[argc++] = "--no-limits";
+        args[argc++] = in_path;
+        args[argc++] = out_path;
+        for (int i = 0; i <= ZP_MAX_OPERATIONS; i++) args[argc++] = "flip:x";
+        args[argc] = NULL;
         unlink(out_path);
-        pid_t pid = fork();
-        if (pid == 0) {
-            int e = open(path_in("cli.stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            if (e < 0 || dup2(e, 2) < 0) _exit(126);
-            execv(zeropix_bin, (char *const *)argv);
-            _exit(127);
-        }
-        int status = 0;
-        waitpid(pid, &status, 0);
-        FILE *f = fopen(path_in("cli.stderr"), "r");
-        size_t n = f ? fread(cli_err, 1, sizeof cli_err - 1, f) : 0;
-        cli_err[n] = '\0';
-        if (f) fclose(f);
-        expect_cli(WIFEXITED(status) ? WEXITSTATUS(status) : 128, 2,
-                   "zeropix convert: 257 operations, over the limit of 256", "257 operations");
+        expect_cli(cli_argv(args), 2, "zeropix convert: 257 operations, over the limit of 256",
+                   "257 operations");
         CHECK(!exists(out_path));
         /* one fewer */
-        argv[argc - 1] = NULL;
-        pid = fork();
-        if (pid == 0) {
-            execv(zeropix_bin, (char *const *)argv);
-            _exit(127);
-        }
-        waitpid(pid, &status, 0);
-        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        args[argc - 1] = NULL;
+        CHECK(cli_argv(args) == 0);
         CHECK(exists(out_path));
     }
 }
@@ -1295,14 +1240,9 @@ static void test_resize_output(void) {
     /* The command line: --max-pixels limits the stages too; --no-limits
      * and --max-pixels 0 lift it. */
     uint8_t *px = noise(100, 80, 3, 4);
-    bytes b = {0};
-    png_start(&b, 100, 80, 8, 2);
-    png_idat_pixels(&b, px, 100, 80, 3);
-    png_end(&b);
-    free(px);
     const char *in_path = path_in("small.png"), *out = path_in("resized.png");
-    write_file(in_path, b.p, b.n);
-    free(b.p);
+    write_rgb_png(in_path, px, 100, 80);
+    free(px);
     unlink(out);
     expect_cli(cli("convert", "--max-pixels", "100000", in_path, out, "resize:scale=10", NULL), 1,
                "operation 1 'resize': scale: the output would be 1000 x 800", "--max-pixels resize");
@@ -1344,13 +1284,8 @@ static void test_stage_output(void) {
 
     /* And through the command line with --plugin. */
     uint8_t px[8 * 8 * 3] = {0};
-    bytes b = {0};
-    png_start(&b, 8, 8, 8, 2);
-    png_idat_pixels(&b, px, 8, 8, 3);
-    png_end(&b);
     const char *in_path = path_in("tiny.png"), *out_path = path_in("grown.png");
-    write_file(in_path, b.p, b.n);
-    free(b.p);
+    write_rgb_png(in_path, px, 8, 8);
     unlink(out_path);
     expect_cli(cli("convert", "--plugin", plugin_path, in_path, out_path,
                    "tl_grow:width=20000,height=20000", NULL), 1,
@@ -1424,14 +1359,9 @@ static void test_stage_overflow(void) {
 /* --max-pixels N and --no-limits end to end, on files made here. */
 static void test_cli_options(void) {
     uint8_t *px = noise(100, 80, 3, 6);
-    bytes b = {0};
-    png_start(&b, 100, 80, 8, 2);
-    png_idat_pixels(&b, px, 100, 80, 3);
-    png_end(&b);
-    free(px);
     const char *png = path_in("in.png"), *out = path_in("out.ppm");
-    write_file(png, b.p, b.n);
-    free(b.p);
+    write_rgb_png(png, px, 100, 80);
+    free(px);
     size_t jn;
     uint8_t *j = make_jpeg(100, 80, 3, 0, NULL, 0, &jn);
     const char *jpg = path_in("in.jpg");
@@ -1496,25 +1426,9 @@ static void test_cli_options(void) {
     CHECK(!exists(out));
     /* The help documents both. */
     expect_cli(cli("convert", "--help", NULL), 0, NULL, "help");
-    FILE *f = fopen(path_in("cli.stdout"), "r");
     char help[8192];
-    size_t n = f ? fread(help, 1, sizeof help - 1, f) : 0;
-    help[n] = '\0';
-    if (f) fclose(f);
+    zp_test_read_text(path_in("cli.stdout"), help, sizeof help);
     CHECK(has(help, "--max-pixels N") && has(help, "--no-limits") && has(help, "268435456"));
-}
-
-/* mkdir -p */
-static int make_dirs(const char *path) {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 /* ---- main ---------------------------------------------------------------------------- */
@@ -1545,10 +1459,7 @@ int main(int argc, char **argv) {
     zeropix_bin = argv[2];
     workdir = argv[3];
     plugin_path = argv[4];
-    if (make_dirs(workdir) != 0) {
-        fprintf(stderr, "cannot make %s: %s\n", workdir, strerror(errno));
-        return 1;
-    }
+    if (zp_test_make_dirs(workdir) != 0) return 1;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         if (strcmp(argv[1], tests[i].name) != 0) continue;
         char name[64];

@@ -96,6 +96,7 @@ ZP_PLUGIN_ENTRY {
 #include <sys/wait.h>
 #include <unistd.h>
 #include "zp_test.h"
+#include "test_util.h"
 #include "zeropix/pipeline.h"
 #include "pipeline/pipeline_internal.h"
 
@@ -108,19 +109,16 @@ static int has(const char *text, const char *part) { return strstr(text, part) !
 
 /* ---- Images ------------------------------------------------------------------- */
 
+static double noise_sample(const zp_view *v, int x, int y, int c, uint32_t *seed) {
+    (void)x, (void)y, (void)c;
+    uint32_t r = zp_test_rand(seed);
+    if (v->dtype == ZP_U8) return (uint8_t)r;
+    if (v->dtype == ZP_U16) return (uint16_t)r;
+    return (float)(r % 1001) / 1000.0f;
+}
+
 static zp_view make_image(int w, int h, int ch, zp_dtype dt, uint32_t seed) {
-    zp_view v;
-    if (zp_view_alloc(w, h, ch, dt, &v)) exit(1);
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < ch; c++) {
-                uint32_t r = zp_test_rand(&seed);
-                void *s = (char *)zp_view_pixel(&v, x, y) + c * v.stride_c;
-                if (dt == ZP_U8) *(uint8_t *)s = (uint8_t)r;
-                else if (dt == ZP_U16) *(uint16_t *)s = (uint16_t)r;
-                else *(float *)s = (float)(r % 1001) / 1000.0f;
-            }
-    return v;
+    return zp_test_make_view(w, h, ch, dt, seed, noise_sample);
 }
 
 /* Every sample as a double (f32 may be anything, including NaN). */
@@ -148,34 +146,9 @@ static char cli_err[65536];
 /* zeropix with `args` (NULL-terminated, at most 300); returns the exit
  * status or 128 + signal; stderr kept in cli_err. */
 static int cli_argv(const char *const *args) {
-    const char *argv[320];
-    int argc = 0;
-    argv[argc++] = zeropix_bin;
-    for (; *args && argc < 319; args++) argv[argc++] = *args;
-    argv[argc] = NULL;
     char err[4200];
     snprintf(err, sizeof err, "%s/cli.stderr", workdir);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int o = open("/dev/null", O_WRONLY);
-        if (e < 0 || o < 0 || dup2(e, 2) < 0 || dup2(o, 1) < 0) _exit(126);
-        execv(zeropix_bin, (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0) exit(1);
-    FILE *f = fopen(err, "rb");
-    size_t n = f ? fread(cli_err, 1, sizeof cli_err - 1, f) : 0;
-    cli_err[n] = '\0';
-    if (f) fclose(f);
-    if (has(cli_err, "Sanitizer") || has(cli_err, "runtime error:")) {
-        fprintf(stderr, "sanitizer report from zeropix:\n%s\n", cli_err);
-        zp_test_failures++;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return zp_test_run_cli(zeropix_bin, args, "/dev/null", err, cli_err, sizeof cli_err, &zp_test_failures);
 }
 
 /* ---- One case ------------------------------------------------------------------------
@@ -947,19 +920,6 @@ static void test_plan_direct(void) {
     printf("  %d hostile plan() calls, %d refused\n", calls, refused);
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path) {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* ---- main ---------------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
@@ -977,10 +937,7 @@ int main(int argc, char **argv) {
     zeropix_bin = argv[2];
     workdir = argv[3];
     plugin_path = argv[4];
-    if (make_dirs(workdir) != 0) {
-        fprintf(stderr, "cannot make %s: %s\n", workdir, strerror(errno));
-        return 1;
-    }
+    if (zp_test_make_dirs(workdir) != 0) return 1;
     /* Plugins from the environment would change what names mean. */
     unsetenv("ZEROPIX_PLUGIN_PATH");
     snprintf(in_png, sizeof in_png, "%s/in.png", workdir);

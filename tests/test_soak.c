@@ -26,18 +26,9 @@
 #include <time.h>
 #include <png.h>
 #include "zp_test.h"
+#include "test_util.h"
+#include "test_png.h"
 #include "zeropix/pipeline.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#  define ZP_SANITIZED 1
-#elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define ZP_SANITIZED 1
-#  endif
-#endif
-#ifndef ZP_SANITIZED
-#  define ZP_SANITIZED 0
-#endif
 
 typedef struct blob {
     const char *name;
@@ -50,17 +41,6 @@ static double now_s(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static long status_kb(const char *key) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, key, n) && line[n] == ':') v = atol(line + n + 1);
-    if (f) fclose(f);
-    return v;
 }
 
 /* Heap bytes in use (all arenas, mmapped blocks included), after giving
@@ -77,19 +57,15 @@ static long long heap_in_use(void) {
 
 /* ---- Inputs ---------------------------------------------------------------------- */
 
+/* Gradients plus noise. */
+static double gradient_sample(const zp_view *v, int x, int y, int c, uint32_t *seed) {
+    uint32_t noise = zp_test_rand(seed) % 40;
+    uint32_t v8 = (uint32_t)(x * 255 / v->width + y * 3 + c * 50) % 216 + noise;
+    return v->dtype == ZP_U8 ? v8 : v8 * 257 + noise;
+}
+
 static zp_view make_view(int w, int h, int ch, zp_dtype dt, uint32_t seed) {
-    zp_view v;
-    if (zp_view_alloc(w, h, ch, dt, &v)) exit(1);
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < ch; c++) {
-                uint32_t noise = zp_test_rand(&seed) % 40;
-                uint32_t v8 = (uint32_t)(x * 255 / w + y * 3 + c * 50) % 216 + noise;
-                void *s = (char *)zp_view_pixel(&v, x, y) + c * v.stride_c;
-                if (dt == ZP_U8) *(uint8_t *)s = (uint8_t)v8;
-                else *(uint16_t *)s = (uint16_t)(v8 * 257 + noise);
-            }
-    return v;
+    return zp_test_make_view(w, h, ch, dt, seed, gradient_sample);
 }
 
 static blob encode(const char *name, const zp_view *v, const zp_metadata *meta, zp_format format,
@@ -113,38 +89,9 @@ static blob encode(const char *name, const zp_view *v, const zp_metadata *meta, 
 
 /* An Adam7-interlaced RGB PNG, written with libpng (zeropix does not
  * write interlaced files, but reads them through a whole-image path). */
-typedef struct mem_out {
-    uint8_t *p;
-    size_t n, cap;
-} mem_out;
-
-static void png_write_mem(png_structp png, png_bytep data, size_t n) {
-    mem_out *m = png_get_io_ptr(png);
-    if (m->n + n > m->cap) {
-        m->cap = (m->n + n) * 2;
-        m->p = realloc(m->p, m->cap);
-    }
-    memcpy(m->p + m->n, data, n);
-    m->n += n;
-}
-
-static void png_flush_mem(png_structp png) { (void)png; }
-
 static blob interlaced_png(const zp_view *v) {
-    mem_out m = {NULL, 0, 0};
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(png);
-    if (!png || !info || setjmp(png_jmpbuf(png))) exit(1);
-    png_set_write_fn(png, &m, png_write_mem, png_flush_mem);
-    png_set_IHDR(png, info, (png_uint_32)v->width, (png_uint_32)v->height, 8, PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_ADAM7, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    int passes = png_set_interlace_handling(png);
-    for (int p = 0; p < passes; p++)
-        for (int y = 0; y < v->height; y++) png_write_row(png, zp_view_pixel(v, 0, y));
-    png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
-    blob b = {"png-interlaced", m.p, m.n, 1};
+    blob b = {"png-interlaced", NULL, 0, 1};
+    b.data = zp_test_interlaced_png(v, &b.size);
     return b;
 }
 
@@ -349,19 +296,6 @@ static void churn(long i) {
     zp_registry_free(reg);
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path) {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 int main(int argc, char **argv) {
     const int judge = !ZP_SANITIZED && !(argc == 4 && !strcmp(argv[3], "--leaks-judged-elsewhere"));
     if (argc < 3 || argc > 4 || atol(argv[1]) < 20) {
@@ -370,10 +304,7 @@ int main(int argc, char **argv) {
     }
     const long n = atol(argv[1]);
     const char *workdir = argv[2];
-    if (make_dirs(workdir) != 0) {
-        fprintf(stderr, "cannot make %s: %s\n", workdir, strerror(errno));
-        return 1;
-    }
+    if (zp_test_make_dirs(workdir) != 0) return 1;
 
     /* The eight inputs. */
     zp_view rgb = make_view(96, 64, 3, ZP_U8, 1), rgba = make_view(80, 60, 4, ZP_U8, 2);
@@ -411,14 +342,14 @@ int main(int argc, char **argv) {
     for (long i = 0; i < n; i++) {
         if (i == warm) {
             heap0 = heap_in_use();
-            rss0 = status_kb("VmRSS");
+            rss0 = zp_test_status_kb("VmRSS");
         }
         iteration(i, inputs, 8, pipes, &s, workdir);
         if (i % 100 == 0) churn(i);
     }
     double took = now_s() - t0;
     heap1 = heap_in_use();
-    rss1 = status_kb("VmRSS");
+    rss1 = zp_test_status_kb("VmRSS");
 
     printf("soak: %ld iterations in %.1f s: %ld conversions (decode, pipeline, encode) and as many "
            "round trips (%ld), %ld decodes refused (damaged input), %ld pipelines refused\n",

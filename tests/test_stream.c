@@ -11,26 +11,25 @@
 #include <png.h>
 #include <math.h>
 #include "zp_test.h"
+#include "test_util.h"
+#include "test_png.h"
 #include "zeropix/pipeline.h"
 #include "codec/codec_internal.h"
 
 static zp_registry *reg;
 
 /* Smooth gradients plus noise: like a photo for the codecs and filters. */
+static double photo_sample(const zp_view *v, int x, int y, int c, uint32_t *seed) {
+    const int w = v->width, h = v->height;
+    unsigned val = (unsigned)(x * 255 / (w > 1 ? w - 1 : 1) * (c + 1) / 3 +
+                              y * 200 / (h > 1 ? h - 1 : 1)) / 2 +
+                   zp_test_rand(seed) % 48;
+    if (val > 255) val = 255;
+    return v->dtype == ZP_U16 ? val * 257 + (unsigned)c : val;
+}
+
 static zp_view test_image(int w, int h, int ch, zp_dtype dt, uint32_t seed) {
-    zp_view v;
-    if (zp_view_alloc(w, h, ch, dt, &v)) exit(1);
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < ch; c++) {
-                unsigned val = (unsigned)(x * 255 / (w > 1 ? w - 1 : 1) * (c + 1) / 3 +
-                                          y * 200 / (h > 1 ? h - 1 : 1)) / 2 +
-                               zp_test_rand(&seed) % 48;
-                if (val > 255) val = 255;
-                if (dt == ZP_U16) *ZP_SAMPLE(uint16_t, &v, x, y, c) = (uint16_t)(val * 257 + c);
-                else *ZP_SAMPLE(uint8_t, &v, x, y, c) = (uint8_t)val;
-            }
-    return v;
+    return zp_test_make_view(w, h, ch, dt, seed, photo_sample);
 }
 
 static void *encode(const zp_view *v, zp_format fmt, int progressive, const zp_metadata *meta,
@@ -57,34 +56,6 @@ static void exif_with_orientation(uint8_t blob[26], int orientation) {
     zp_test_put16(blob + 12, 3, 1);      /* SHORT */
     zp_test_put32(blob + 14, 1, 1);
     zp_test_put16(blob + 18, (unsigned)orientation, 1);
-}
-
-/* An Adam7 PNG, which zeropix does not write. */
-static void *interlaced_png(const zp_view *v, size_t *size) {
-    char path[] = "/tmp/zp_stream_XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(png);
-    if (!f || !png || !info || setjmp(png_jmpbuf(png))) exit(1);
-    png_init_io(png, f);
-    png_set_IHDR(png, info, (png_uint_32)v->width, (png_uint_32)v->height, 8,
-                 v->channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_ADAM7,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    int passes = png_set_interlace_handling(png);
-    for (int p = 0; p < passes; p++)
-        for (int y = 0; y < v->height; y++) png_write_row(png, zp_view_pixel(v, 0, y));
-    png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
-    long n = ftell(f);
-    rewind(f);
-    void *data = malloc((size_t)n);
-    if (!data || fread(data, 1, (size_t)n, f) != (size_t)n) exit(1);
-    fclose(f);
-    unlink(path);
-    *size = (size_t)n;
-    return data;
 }
 
 typedef struct input {
@@ -223,36 +194,34 @@ static void test_filters_and_chains(void) {
 static void test_special_inputs(void) {
     static const char *const some[] = {"", "blur:2", "crop:5,7,60,40 sharpen", "rotate:270 blur:1",
                                        "resize:scale=0.4", "flip:y"};
-    zp_view v = test_image(131, 77, 3, ZP_U8, 5);
-    input in = {"progressive JPEG", NULL, 0};
-    in.data = encode(&v, ZP_FORMAT_JPEG, 1, NULL, &in.size);
-    for (int c = 0; c < 6; c++) same_as_whole(&in, ZP_FAIL_ON_ERROR, some[c], ZP_FORMAT_PNG);
-    free(in.data);
-
-    in = (input){"interlaced PNG", NULL, 0};
-    in.data = interlaced_png(&v, &in.size);
-    for (int c = 0; c < 6; c++) same_as_whole(&in, ZP_FAIL_ON_ERROR, some[c], ZP_FORMAT_JPEG);
-    free(in.data);
+    zp_view v = test_image(131, 77, 3, ZP_U8, 5), v16 = test_image(67, 45, 3, ZP_U16, 9),
+            v4 = test_image(50, 33, 4, ZP_U8, 3);
+    /* format UNKNOWN: an interlaced PNG (libpng); `rgba`: also drop or extract alpha. */
+    const struct {
+        const char *name;
+        const zp_view *v;
+        zp_format format, out;
+        int progressive, rgba;
+    } specials[] = {
+        {"progressive JPEG", &v, ZP_FORMAT_JPEG, ZP_FORMAT_PNG, 1, 0},
+        {"interlaced PNG", &v, ZP_FORMAT_UNKNOWN, ZP_FORMAT_JPEG, 0, 0},
+        {"16-bit PNG", &v16, ZP_FORMAT_PNG, ZP_FORMAT_PNG, 0, 0},
+        {"16-bit PNM", &v16, ZP_FORMAT_PNM, ZP_FORMAT_PNM, 0, 0},
+        {"RGBA PNG", &v4, ZP_FORMAT_PNG, ZP_FORMAT_JPEG, 0, 1},
+    };
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+        input in = {specials[k].name, NULL, 0};
+        if (specials[k].format == ZP_FORMAT_UNKNOWN) in.data = zp_test_interlaced_png(specials[k].v, &in.size);
+        else in.data = encode(specials[k].v, specials[k].format, specials[k].progressive, NULL, &in.size);
+        for (int c = 0; c < 6; c++) same_as_whole(&in, ZP_FAIL_ON_ERROR, some[c], specials[k].out);
+        if (specials[k].rgba) {
+            same_as_whole(&in, ZP_FAIL_ON_ERROR, "drop_alpha blur:1", ZP_FORMAT_PNG);
+            same_as_whole(&in, ZP_FAIL_ON_ERROR, "extract:channels=3 blur:1", ZP_FORMAT_PNG);
+        }
+        free(in.data);
+    }
     zp_view_release(&v);
-
-    zp_view v16 = test_image(67, 45, 3, ZP_U16, 9);
-    in = (input){"16-bit PNG", NULL, 0};
-    in.data = encode(&v16, ZP_FORMAT_PNG, 0, NULL, &in.size);
-    for (int c = 0; c < 6; c++) same_as_whole(&in, ZP_FAIL_ON_ERROR, some[c], ZP_FORMAT_PNG);
-    free(in.data);
-    in = (input){"16-bit PNM", NULL, 0};
-    in.data = encode(&v16, ZP_FORMAT_PNM, 0, NULL, &in.size);
-    for (int c = 0; c < 6; c++) same_as_whole(&in, ZP_FAIL_ON_ERROR, some[c], ZP_FORMAT_PNM);
-    free(in.data);
     zp_view_release(&v16);
-
-    zp_view v4 = test_image(50, 33, 4, ZP_U8, 3);
-    in = (input){"RGBA PNG", NULL, 0};
-    in.data = encode(&v4, ZP_FORMAT_PNG, 0, NULL, &in.size);
-    for (int c = 0; c < 6; c++) same_as_whole(&in, ZP_FAIL_ON_ERROR, some[c], ZP_FORMAT_JPEG);
-    same_as_whole(&in, ZP_FAIL_ON_ERROR, "drop_alpha blur:1", ZP_FORMAT_PNG);
-    same_as_whole(&in, ZP_FAIL_ON_ERROR, "extract:channels=3 blur:1", ZP_FORMAT_PNG);
-    free(in.data);
     zp_view_release(&v4);
 }
 

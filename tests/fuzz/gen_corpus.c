@@ -23,6 +23,7 @@
 #include <zlib.h>
 #include "zeropix/pipeline.h"
 #include "zeropix/zeropix.h"
+#include "test_util.h"
 
 static const char *out_dir;
 static int written;
@@ -228,20 +229,11 @@ typedef struct {
     int extras;        /* gAMA, cHRM, pHYs, sBIT, bKGD, an unknown chunk */
 } png_spec;
 
-typedef struct {
-    uint8_t *data;
-    size_t size, cap;
-} membuf;
+typedef zp_test_buf membuf;
 
 static void png_mem_write(png_structp png, png_bytep data, size_t n) {
     membuf *m = png_get_io_ptr(png);
-    if (m->size + n > m->cap) {
-        m->cap = (m->size + n) * 2;
-        m->data = realloc(m->data, m->cap);
-        CHECK(m->data != NULL);
-    }
-    memcpy(m->data + m->size, data, n);
-    m->size += n;
+    CHECK(zp_test_buf_append(m, data, n) == 0);
 }
 
 static void png_mem_flush(png_structp png) { (void)png; }
