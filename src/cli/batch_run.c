@@ -207,7 +207,6 @@ static int start_workers(run_state *r, worker *ws, int n) {
             pthread_mutex_lock(&r->end_lock);
             r->running--;
             pthread_mutex_unlock(&r->end_lock);
-            cli_job_release(&w->job);
             zp_pipeline_free(w->pipe);
             fprintf(stderr, "zeropix " BATCH_CMD ": cannot start worker %d: %s\n", started + 1,
                     strerror(errno));
@@ -284,7 +283,6 @@ int batch_run(const batch_list *list, const batch_settings *s) {
         wait_workers(&r);
         for (int i = 0; i < started; i++) {
             pthread_join(ws[i].tid, NULL);
-            cli_job_release(&ws[i].job);
             zp_pipeline_free(ws[i].pipe);
         }
     }

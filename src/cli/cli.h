@@ -201,7 +201,6 @@ typedef struct cli_job {
     const cli_job_options *opt;  /* borrowed                                  */
     zp_pipeline *pipe;           /* borrowed; NULL = no operations            */
     zp_run_options run;          /* threads for the chain, the pixel limit    */
-    zp_buffer *pixels;           /* owned: decoded pixels, reused file to file */
 } cli_job;
 
 typedef struct cli_job_result {
@@ -215,7 +214,6 @@ typedef struct cli_job_result {
 
 /* `threads` is zp_run_options.threads (0 = one per core). */
 void cli_job_init(cli_job *job, const cli_job_options *opt, zp_pipeline *pipe, int threads);
-void cli_job_release(cli_job *job);
 
 /* Convert `input` ("-": standard input) to `output` ("-": standard output)
  * in `format`. Returns res->status. Nothing is printed: the caller reports

@@ -115,7 +115,6 @@ static int run(convert_args *a) {
         cli_job_result res;
         cli_job_init(&job, &a->job, pipe, a->job.threads);
         cli_job_run(&job, a->input, a->output, a->job.enc.format, &res);
-        cli_job_release(&job);
         if (res.warning[0])
             fprintf(stderr, "zeropix: %s: warning: %s\n", cli_display_name(a->input, "<stdin>"),
                     res.warning);
