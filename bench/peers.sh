@@ -207,7 +207,11 @@ if [ $append = 1 ] && [ -f "$csv" ]; then
   # keep the rows of other pipelines and sizes
   awk -F, -v p=" $pipelines " -v s=" $sizes " 'NR == 1 || index(p, " " $2 " ") == 0 ||
     ($1 != "batch" && index(s, " " $1 " ") == 0)' "$csv" > "$csv.tmp" && mv "$csv.tmp" "$csv"
-  echo >> "$table"
+  # and drop their old tables from the text (paragraphs "Pn, SIZE MP ...")
+  awk -v p=" $pipelines " -v s=" $sizes " 'BEGIN { RS = ""; ORS = "\n\n" }
+    { pp = substr($0, 1, 2); split(substr($0, 5), w, " ") }
+    /^P[0-9], / && index(p, " " pp " ") && (pp == "P6" || index(s, " " w[1] " ")) { next }
+    { print }' "$table" > "$table.tmp" && mv "$table.tmp" "$table"
 else
   echo "size_mp,pipeline,tool,wall_s,wall_vs_vips,rss_mib,rss_vs_vips,output_bytes" > "$csv"
   : > "$table"

@@ -11,3 +11,11 @@ endforeach()
 zp_add_test_program(test_exif test_exif.c)
 add_test(NAME exif_blob COMMAND test_exif)
 set_tests_properties(exif_blob PROPERTIES SKIP_RETURN_CODE 77)
+
+# Threaded Huffman decoding of 1/8-size decodes (src/codec/jpeg_parallel.c):
+# libjpeg's pixels on any thread count; damaged data as on one thread.
+zp_add_test_program(test_jpeg_parallel test_jpeg_parallel.c)
+foreach(group clean damaged)
+  add_test(NAME jpeg_parallel.${group} COMMAND test_jpeg_parallel ${group})
+  set_tests_properties(jpeg_parallel.${group} PROPERTIES WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+endforeach()

@@ -16,23 +16,10 @@
 #include <unistd.h>
 #include <jpeglib.h>
 #include "zp_test.h"
+#include "test_jpeg_oracle.h"
 #include "core/core_internal.h"
 
 /* ---- Plain libjpeg helpers (the oracle) ---------------------------------- */
-
-typedef struct oracle_err {
-    struct jpeg_error_mgr pub;
-    jmp_buf jump;
-} oracle_err;
-
-static void oracle_error_exit(j_common_ptr cinfo) {
-    char msg[JMSG_LENGTH_MAX];
-    cinfo->err->format_message(cinfo, msg);
-    fprintf(stderr, "oracle libjpeg error: %s\n", msg);
-    longjmp(((oracle_err *)cinfo->err)->jump, 1);
-}
-
-static void oracle_quiet(j_common_ptr cinfo, int level) { (void)cinfo; (void)level; }
 
 /* How a test JPEG is written. */
 typedef struct jpeg_params {
@@ -110,38 +97,10 @@ static uint8_t *make_jpeg(const uint8_t *px, int w, int h, int comps, J_COLOR_SP
     return out;
 }
 
-/* The oracle: libjpeg's default decode (djpeg's settings) into a packed
- * buffer. Returns NULL when libjpeg fails. */
+/* The oracle: libjpeg's default decode (djpeg's settings), full size. */
 static uint8_t *oracle_decode(const uint8_t *data, size_t size, int *w, int *h, int *comps,
                               int *adobe) {
-    struct jpeg_decompress_struct d;
-    oracle_err err;
-    uint8_t *volatile px = NULL;
-    d.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = oracle_error_exit;
-    err.pub.emit_message = oracle_quiet;
-    if (setjmp(err.jump)) {
-        jpeg_destroy_decompress(&d);
-        free(px);
-        return NULL;
-    }
-    jpeg_create_decompress(&d);
-    jpeg_mem_src(&d, data, (unsigned long)size);
-    jpeg_read_header(&d, TRUE);
-    jpeg_start_decompress(&d);
-    *w = (int)d.output_width;
-    *h = (int)d.output_height;
-    *comps = d.output_components;
-    if (adobe) *adobe = d.saw_Adobe_marker;
-    size_t row = (size_t)d.output_width * d.output_components;
-    px = malloc(row * d.output_height);
-    while (d.output_scanline < d.output_height) {
-        JSAMPROW r = px + row * d.output_scanline;
-        jpeg_read_scanlines(&d, &r, 1);
-    }
-    jpeg_finish_decompress(&d);
-    jpeg_destroy_decompress(&d);
-    return px;
+    return oracle_decode_scaled(data, size, 1, w, h, comps, adobe);
 }
 
 /* The ICC profile as plain libjpeg reassembles it (malloc'd), or NULL. */

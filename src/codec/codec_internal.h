@@ -185,6 +185,9 @@ typedef struct zp__codec {
      * of the full decode at that scale. Called before read_rows; the rows
      * read_rows gives are then got's. want NULL: got is the whole image. */
     zp_status (*set_window)(void *state, int denom, const int32_t want[4], int32_t got[4]);
+    /* Optional (JPEG): how many threads the decode may use, the caller's
+     * included (1 when never called). Output is the same for any count. */
+    void (*set_threads)(void *state, int threads);
     /* Free state; called once, also after a failed open (state may be NULL). */
     void (*close)(void *state);
 
@@ -221,5 +224,8 @@ zp_status zp__decoder_rows(zp_decoder *dec, int32_t until);
  * without set_window: ZP_ERR_UNSUPPORTED, nothing changed. */
 zp_status zp__decoder_set_window(zp_decoder *dec, int denom, const int32_t want[4],
                                  int32_t got[4]);
+/* Let the decode use up to `threads` threads (see zp__codec.set_threads);
+ * a no-op for formats that decode on one. */
+void zp__decoder_set_threads(zp_decoder *dec, int threads);
 
 #endif

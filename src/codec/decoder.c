@@ -182,6 +182,11 @@ zp_status zp__decoder_set_window(zp_decoder *d, int denom, const int32_t want[4]
     return ZP_OK;
 }
 
+void zp__decoder_set_threads(zp_decoder *d, int threads) {
+    if (d && d->codec->set_threads && !d->failed && !d->used)
+        d->codec->set_threads(d->state, threads < 1 ? 1 : threads);
+}
+
 /* Decode the stored pixels through `target` (stored orientation). */
 static zp_status decode_rows(zp_decoder *d, const zp_view *target) {
     zp__rowsink sink = {0};

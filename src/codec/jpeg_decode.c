@@ -5,7 +5,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include "jpeg_internal.h"
+#include "jpeg_parallel.h"
+#include <jpegint.h> /* struct jpeg_entropy_decoder: its decode_mcu is replaced */
 
 /* ---- Error manager (shared with jpeg_encode.c) --------------------------- */
 
@@ -82,6 +86,10 @@ typedef struct jpeg_dec {
     struct jpeg_progress_mgr progress;
     zp__reader *r;           /* borrowed: the generic layer keeps it until close */
     uint8_t *buf;            /* file sources: SOURCE_BUF_SIZE bytes; NULL for memory */
+    const uint8_t *mem;      /* memory sources: the bytes libjpeg reads */
+    size_t mem_size;
+    int threads;             /* set_threads: for jpeg_parallel.c           */
+    zp__jpeg_par *par;       /* the scan, Huffman-decoded on threads       */
     uint32_t max_scans;      /* 0 = no limit */
     int created;             /* jpeg_create_decompress succeeded */
     int truncated;           /* the data ended before EOI */
@@ -146,6 +154,8 @@ static zp_status src_setup(jpeg_dec *d) {
          * ever runs at the end of the data. */
         d->src.next_input_byte = data;
         d->src.bytes_in_buffer = size;
+        d->mem = data;
+        d->mem_size = size;
     } else {
         if (!(d->buf = malloc(SOURCE_BUF_SIZE)))
             return zp__fail(ZP_ERR_NOMEM, "JPEG: out of memory for the input buffer");
@@ -401,12 +411,77 @@ static void cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t width, int inv
 
 #define MAX_BATCH 16
 
+/* ---- Threads (jpeg_parallel.c) ------------------------------------------ */
+
+static boolean par_decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *blocks) {
+    jpeg_dec *d = cinfo->client_data;
+    return zp__jpeg_par_decode_mcu(d->par, cinfo, blocks);
+}
+
+/* The scan's bytes, whole: memory sources as they are, regular files
+ * mapped. Returns 0 (and nothing to unmap) when the source is a pipe or
+ * libjpeg's position in it is not known. */
+static int scan_bytes(jpeg_dec *d, const uint8_t **data, size_t *size, size_t *start,
+                      void **map) {
+    j_decompress_ptr c = &d->cinfo;
+    *map = NULL;
+    if (d->mem) {
+        *data = d->mem;
+        *size = d->mem_size;
+        *start = (size_t)(c->src->next_input_byte - d->mem);
+        return 1;
+    }
+    FILE *f = d->r->file;
+    struct stat st;
+    if (!f || d->r->head_pos < d->r->head_len || fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+        return 0;
+    off_t pos = ftello(f);
+    if (pos < 0 || (uint64_t)pos < c->src->bytes_in_buffer || (uint64_t)pos > (uint64_t)st.st_size ||
+        (uint64_t)st.st_size > SIZE_MAX)
+        return 0;
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+    if (m == MAP_FAILED) return 0;
+    *map = m;
+    *data = m;
+    *size = (size_t)st.st_size;
+    *start = (size_t)pos - c->src->bytes_in_buffer;
+    return 1;
+}
+
+/* After jpeg_start_decompress, before any row: when the job has threads
+ * and the file qualifies, decode the scan's Huffman data on them and make
+ * libjpeg read the result instead of the bytes, its source moved past
+ * them. Otherwise nothing changes and libjpeg decodes as always. */
+static void try_parallel(jpeg_dec *d) {
+    j_decompress_ptr c = &d->cinfo;
+    const uint8_t *data;
+    size_t size, start, end;
+    void *map;
+    if (d->threads < 2 || d->windowed || !scan_bytes(d, &data, &size, &start, &map)) return;
+    d->par = zp__jpeg_par_run(c, data, size, start, map != NULL, d->threads, &end);
+    if (d->par) {
+        if (d->mem) {
+            c->src->next_input_byte = data + end;
+            c->src->bytes_in_buffer = size - end;
+        } else if (fseeko(d->r->file, (off_t)end, SEEK_SET) == 0) {
+            c->src->next_input_byte = d->buf;
+            c->src->bytes_in_buffer = 0; /* src_fill reads on from `end` */
+        } else {
+            zp__jpeg_par_free(d->par); /* libjpeg's source is untouched */
+            d->par = NULL;
+        }
+    }
+    if (map) munmap(map, size);
+    if (d->par) ((struct jpeg_entropy_decoder *)c->entropy)->decode_mcu = par_decode_mcu;
+}
+
 /* After jpeg_start_decompress: crop and skip to the window, and check
  * libjpeg agrees with the sink. */
 static void start_rows(jpeg_dec *d, zp__rowsink *sink) {
     j_decompress_ptr c = &d->cinfo;
     (void)jpeg_start_decompress(c);
     d->in_scan_data = 1;
+    try_parallel(d);
     if (d->windowed) {
         JDIMENSION x = d->x0, w = d->w;
         if (x != 0 || w != c->output_width) jpeg_crop_scanline(c, &x, &w);
@@ -534,10 +609,16 @@ static zp_status jpeg_set_window(void *state, int denom, const int32_t want[4], 
     return ZP_OK;
 }
 
+static void jpeg_set_threads(void *state, int threads) {
+    jpeg_dec *d = state;
+    if (d) d->threads = threads;
+}
+
 static void jpeg_close(void *state) {
     jpeg_dec *d = state;
     if (!d) return;
     if (d->created) jpeg_destroy_decompress(&d->cinfo);
+    zp__jpeg_par_free(d->par);
     free(d->buf);
     free(d->scratch);
     free(d);
@@ -549,6 +630,7 @@ const zp__codec zp__codec_jpeg = {
     .open = jpeg_open,
     .read_rows = jpeg_read_rows,
     .set_window = jpeg_set_window,
+    .set_threads = jpeg_set_threads,
     .close = jpeg_close,
     .encode = zp__jpeg_encode,
 };

@@ -674,6 +674,7 @@ static void push_crop(run *r, zp_decoder *dec, int denom) {
 static zp_status choose_shrink(zp_pipeline *p, zp_decoder *dec, const zp_run_options *opt,
                                int *denom) {
     *denom = 1;
+    zp__decoder_set_threads(dec, zp__run_threads(opt));
     const zp_image_info *si = zp__decoder_stored_info(dec);
     if (!opt->shrink_on_load || !p || si->format != ZP_FORMAT_JPEG) return ZP_OK;
     run *r = run_new(1);

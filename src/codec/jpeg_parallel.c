@@ -1,0 +1,679 @@
+/* jpeg_parallel.c: Huffman decoding of one baseline JPEG scan on several
+ * threads (speculative starts, resynchronisation by bit position), as
+ * described in jpeg_parallel.h. */
+#define _DEFAULT_SOURCE /* madvise */
+#include "jpeg_parallel.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+size_t zp__jpeg_par_min_bytes = (size_t)1 << 20;
+atomic_ulong zp__jpeg_par_scans;
+
+#define LOOKAHEAD 10        /* bits of the direct Huffman lookup          */
+#define MAX_THREADS 16
+#define MAX_CANDIDATES 1024 /* MCU starts a speculative thread offers     */
+#define MCU_RECORD_MAX (2 + 1 + 63 * 3) /* bytes one block may record     */
+
+/* ---- Huffman tables (JPEG Annex C, built as libjpeg builds them) ---------- */
+
+typedef struct htable {
+    uint16_t fast[1 << LOOKAHEAD]; /* (length << 8) | symbol; 0: longer code */
+    int32_t maxcode[18];           /* largest code of each length; -1: none  */
+    int32_t valoffset[18];
+    uint8_t huffval[256];
+} htable;
+
+/* 0 when libjpeg would reject the table (it has, by now, so this is only
+ * belt and braces for the array bounds below). */
+static int build_table(const JHUFF_TBL *src, int is_dc, htable *t) {
+    if (!src) return 0;
+    uint8_t size[257];
+    uint32_t code[257];
+    int p = 0;
+    for (int l = 1; l <= 16; l++)
+        for (int i = 0; i < src->bits[l]; i++) {
+            if (p >= 256) return 0;
+            size[p++] = (uint8_t)l;
+        }
+    size[p] = 0;
+    const int count = p;
+    uint32_t c = 0;
+    int si = count ? size[0] : 0;
+    for (p = 0; size[p];) {
+        while (size[p] == si) code[p++] = c++;
+        if (c >= (1u << si)) return 0; /* more codes than the length allows */
+        c <<= 1;
+        si++;
+    }
+    p = 0;
+    for (int l = 1; l <= 16; l++) {
+        if (src->bits[l]) {
+            t->valoffset[l] = p - (int32_t)code[p];
+            p += src->bits[l];
+            t->maxcode[l] = (int32_t)code[p - 1];
+        } else {
+            t->maxcode[l] = -1;
+        }
+    }
+    t->maxcode[17] = INT32_MAX;
+    t->valoffset[17] = 0;
+    memcpy(t->huffval, src->huffval, sizeof t->huffval);
+    for (int i = 0; is_dc && i < count; i++)
+        if (src->huffval[i] > 15) return 0;
+    memset(t->fast, 0, sizeof t->fast);
+    p = 0;
+    for (int l = 1; l <= LOOKAHEAD; l++)
+        for (int i = 0; i < src->bits[l]; i++, p++) {
+            uint32_t first = code[p] << (LOOKAHEAD - l);
+            for (uint32_t k = 0; k < (1u << (LOOKAHEAD - l)); k++)
+                t->fast[first + k] = (uint16_t)(l << 8 | src->huffval[p]);
+        }
+    return 1;
+}
+
+/* ---- Bit reader over the entropy-coded bytes -------------------------------
+ * 0xFF 0x00 is a data byte 0xFF (libjpeg also takes 0xFF 0xFF... 0x00 as
+ * one); 0xFF then anything else is a marker, where feeding stops: reads
+ * past it see zero bits and drive `bits` negative. Positions count data
+ * bits fed, so two threads that fed the same bytes agree on them. */
+typedef struct bitreader {
+    const uint8_t *p, *end;
+    uint64_t buf;          /* next bits, most significant first; zeros below */
+    int bits;              /* valid bits in buf; < 0: read past the data     */
+    int marker;            /* 0; the code of the marker feeding stopped at;
+                              -1 at the end of the bytes                     */
+    const uint8_t *marker_at; /* its first 0xFF                             */
+    uint64_t fed;          /* data bits fed so far                           */
+    const uint8_t *mark;   /* a byte whose `fed` count is wanted, or NULL    */
+    uint64_t mark_fed;
+    int marked;
+} bitreader;
+
+static void fill_slow(bitreader *br) {
+    while (br->bits <= 56 && !br->marker) {
+        const uint8_t *at = br->p;
+        if (at >= br->end) {
+            br->marker = -1;
+            br->marker_at = br->end;
+            return;
+        }
+        unsigned c = *at;
+        br->p = at + 1;
+        if (c == 0xFF) {
+            const uint8_t *q = br->p;
+            while (q < br->end && *q == 0xFF) q++;
+            if (q >= br->end || *q != 0) {
+                br->marker = q >= br->end ? -1 : *q;
+                br->marker_at = at;
+                br->p = at;
+                return;
+            }
+            br->p = q + 1;
+        }
+        if (at == br->mark) {
+            br->mark_fed = br->fed;
+            br->marked = 1;
+        }
+        br->buf |= (uint64_t)c << (56 - br->bits);
+        br->bits += 8;
+        br->fed += 8;
+    }
+}
+
+/* At least 32 bits (or the marker/end) afterwards. */
+static inline void fill(bitreader *br) {
+    if (br->bits >= 32) return;
+    if (br->end - br->p >= 8 && !br->marker) {
+        uint64_t v;
+        memcpy(&v, br->p, 8);
+        v = __builtin_bswap64(v);
+        /* no 0xFF byte among the 8: take whole bytes at once */
+        if (!((~v - 0x0101010101010101ull) & v & 0x8080808080808080ull)) {
+            const int n = (64 - br->bits) >> 3;
+            if (br->mark && !br->marked && (size_t)(br->mark - br->p) < (size_t)n) {
+                br->mark_fed = br->fed + 8 * (uint64_t)(br->mark - br->p);
+                br->marked = 1;
+            }
+            if (n < 8) v &= ~0ull << (64 - 8 * n);
+            br->buf |= v >> br->bits;
+            br->p += n;
+            br->bits += 8 * n;
+            br->fed += 8 * (uint64_t)n;
+            return;
+        }
+    }
+    fill_slow(br);
+}
+
+static inline unsigned peek(const bitreader *br, int n) { return (unsigned)(br->buf >> (64 - n)); }
+
+static inline void drop(bitreader *br, int n) {
+    br->buf <<= n;
+    br->bits -= n;
+}
+
+static int decode_slow(bitreader *br, const htable *t) {
+    for (int l = LOOKAHEAD + 1; l <= 16; l++) {
+        int32_t code = (int32_t)peek(br, l);
+        if (code <= t->maxcode[l]) {
+            drop(br, l);
+            return t->huffval[(code + t->valoffset[l]) & 0xFF];
+        }
+    }
+    return -1; /* no such code: libjpeg's "bad Huffman code" */
+}
+
+/* A symbol; needs at least 16 bits in the buffer (fill first). */
+static inline int decode(bitreader *br, const htable *t) {
+    unsigned e = t->fast[peek(br, LOOKAHEAD)];
+    if (e) {
+        drop(br, (int)(e >> 8));
+        return (int)(e & 0xFF);
+    }
+    return decode_slow(br, t);
+}
+
+/* The s-bit value that follows a symbol (Figure F.12), s in 1..15. */
+static inline int receive(bitreader *br, int s) {
+    int v = (int)peek(br, s);
+    drop(br, s);
+    return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+}
+
+/* ---- Threads and their records --------------------------------------------- */
+
+typedef struct block_kind {
+    const htable *dc, *ac;
+    int keep_ac; /* libjpeg's ac_needed: the scaled IDCT reads the ACs */
+} block_kind;
+
+typedef struct candidate {
+    uint64_t pos; /* data bits from the thread's start to the MCU's first */
+    uint64_t mcu; /* the thread's count of MCUs before it                */
+    size_t rec;   /* offset of its record                                */
+} candidate;
+
+typedef struct restart {
+    uint64_t mcu; /* the RST marker came before this MCU (thread count)  */
+    int num;      /* 0..7                                                */
+} restart;
+
+struct zp__jpeg_par;
+
+typedef struct worker {
+    struct zp__jpeg_par *par;
+    int index;
+    size_t start;           /* first byte (offset in data)               */
+    pthread_t tid;
+    int started;
+    /* results */
+    uint8_t *rec;           /* per block: int16 DC difference; with
+                               keep_ac, a count n and n x (zigzag index,
+                               int16 value)                               */
+    size_t rec_len, rec_cap;
+    candidate cand[MAX_CANDIDATES];
+    int ncand;
+    restart *rst;
+    size_t nrst, rst_cap;
+    uint64_t mcus;          /* MCUs decoded                              */
+    int failed;             /* thread 0 met bad data: the whole run fails */
+    int ended;              /* stopped at a marker (or the end) at an MCU start */
+    int end_marker;         /* that marker's code; -1: the bytes ended   */
+    size_t end_at;          /* offset of its first 0xFF                  */
+    int synced;             /* stopped where thread sync_target took over */
+    int sync_target, sync_cand;
+    int done;               /* results final (under par->mu)             */
+} worker;
+
+typedef struct segment {
+    int thread;
+    uint64_t first;         /* the thread's MCU count at the start       */
+    size_t rec;
+    uint64_t count;
+} segment;
+
+struct zp__jpeg_par {
+    const uint8_t *data;
+    size_t size;
+    int drop_behind;        /* data is our file mapping: drop read pages  */
+    int threads;
+    block_kind kind[D_MAX_BLOCKS_IN_MCU];
+    int blocks;             /* per MCU                                   */
+    size_t record_cap;      /* all threads' records together, at most    */
+    atomic_size_t record_bytes;
+    atomic_int abort;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    htable tables[2 * NUM_HUFF_TBLS];
+    worker w[MAX_THREADS];
+    /* the merged result, read by decode_mcu */
+    segment *seg;
+    int nseg, cur;
+    uint64_t left, mcu;
+    const uint8_t *rp;
+    unsigned restart_interval;
+    int pred[MAX_COMPS_IN_SCAN];
+};
+
+static int grow(uint8_t **buf, size_t *cap, size_t need, zp__jpeg_par *par) {
+    size_t want = *cap ? *cap : (size_t)64 << 10;
+    while (want < need) want *= 2;
+    if (atomic_fetch_add(&par->record_bytes, want - *cap) + (want - *cap) > par->record_cap)
+        return 0;
+    uint8_t *p = realloc(*buf, want);
+    if (!p) return 0;
+    *buf = p;
+    *cap = want;
+    return 1;
+}
+
+enum { MCU_OK, MCU_BAD, MCU_NOMEM };
+
+/* One MCU into w's records. */
+static int decode_one_mcu(worker *w, bitreader *br) {
+    zp__jpeg_par *par = w->par;
+    size_t need = w->rec_len + (size_t)par->blocks * MCU_RECORD_MAX;
+    if (need > w->rec_cap && !grow(&w->rec, &w->rec_cap, need, par)) return MCU_NOMEM;
+    uint8_t *o = w->rec + w->rec_len;
+    for (int b = 0; b < par->blocks; b++) {
+        const block_kind *bk = &par->kind[b];
+        fill(br);
+        int s = decode(br, bk->dc);
+        if (s < 0) return MCU_BAD;
+        int16_t diff = s ? (int16_t)receive(br, s) : 0;
+        memcpy(o, &diff, 2);
+        o += 2;
+        const htable *ac = bk->ac;
+        if (bk->keep_ac) {
+            uint8_t *count = o++;
+            unsigned n = 0;
+            for (int k = 1; k < 64; k++) {
+                fill(br);
+                int rs = decode(br, ac);
+                if (rs < 0) return MCU_BAD;
+                int r = rs >> 4;
+                s = rs & 15;
+                if (s) {
+                    k += r;
+                    int16_t v = (int16_t)receive(br, s);
+                    /* past 63 (bad data): libjpeg's natural-order table
+                     * sends it to the last coefficient, as here */
+                    *o++ = (uint8_t)(k < 63 ? k : 63);
+                    memcpy(o, &v, 2);
+                    o += 2;
+                    n++;
+                } else {
+                    if (r != 15) break;
+                    k += 15;
+                }
+            }
+            *count = (uint8_t)n;
+        } else {
+            for (int k = 1; k < 64; k++) {
+                fill(br);
+                int rs = decode(br, ac);
+                if (rs < 0) return MCU_BAD;
+                int r = rs >> 4;
+                s = rs & 15;
+                if (s) {
+                    k += r;
+                    drop(br, s);
+                } else {
+                    if (r != 15) break;
+                    k += 15;
+                }
+            }
+        }
+    }
+    if (br->bits < 0) return MCU_BAD; /* needed bits past a marker */
+    w->rec_len = (size_t)(o - w->rec);
+    return MCU_OK;
+}
+
+static int add_restart(worker *w, uint64_t mcu, int num) {
+    if (w->nrst == w->rst_cap) {
+        size_t cap = w->rst_cap ? 2 * w->rst_cap : 64;
+        restart *p = realloc(w->rst, cap * sizeof *p);
+        if (!p) return 0;
+        w->rst = p;
+        w->rst_cap = cap;
+    }
+    w->rst[w->nrst].mcu = mcu;
+    w->rst[w->nrst].num = num;
+    w->nrst++;
+    return 1;
+}
+
+static void wait_done(zp__jpeg_par *par, int t) {
+    pthread_mutex_lock(&par->mu);
+    while (!par->w[t].done) pthread_cond_wait(&par->cv, &par->mu);
+    pthread_mutex_unlock(&par->mu);
+}
+
+/* The next thread whose start w's reader has not fed yet, from `t` on;
+ * threads (-1 when none). */
+static int next_target(worker *w, bitreader *br, int t) {
+    zp__jpeg_par *par = w->par;
+    for (; t < par->threads; t++)
+        if (par->data + par->w[t].start >= br->p) {
+            br->mark = par->data + par->w[t].start;
+            br->marked = 0;
+            return t;
+        }
+    br->mark = NULL;
+    br->marked = 0;
+    return -1;
+}
+
+/* A mapped file's pages count in the process's resident memory until
+ * dropped: give back the ones read, in steps of 1 MiB (a later reader
+ * faults them in again from the page cache). Returns the new low mark. */
+static const uint8_t *drop_pages(const uint8_t *from, const uint8_t *now) {
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), step = (uintptr_t)1 << 20;
+    uintptr_t lo = ((uintptr_t)from + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)now - 4096) & ~(page - 1);
+    if ((uintptr_t)now < 4096 || hi < lo + step) return from;
+    (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    return (const uint8_t *)hi;
+}
+
+static void *worker_main(void *arg) {
+    worker *w = arg;
+    zp__jpeg_par *par = w->par;
+    const int speculative = w->index > 0;
+    bitreader br = {0};
+    br.p = par->data + w->start;
+    br.end = par->data + par->size;
+    int target = next_target(w, &br, w->index + 1);
+    int target_ready = 0, ci = 0;
+    uint64_t mcu = 0;
+    const uint8_t *dropped = br.p;
+    for (;;) {
+        if ((mcu & 255) == 0) {
+            if (atomic_load_explicit(&par->abort, memory_order_relaxed)) break;
+            if (par->drop_behind) dropped = drop_pages(dropped, br.p);
+        }
+        fill(&br);
+        /* A marker here, with at most padding bits before it. */
+        if (br.marker && br.bits < 8) {
+            if (br.marker >= 0xD0 && br.marker <= 0xD7) {
+                if (!add_restart(w, mcu, br.marker - 0xD0)) {
+                    w->failed = 1;
+                    break;
+                }
+                const uint8_t *q = br.marker_at;
+                while (*q == 0xFF) q++;
+                br.p = q + 1;
+                br.buf = 0;
+                br.bits = 0;
+                br.marker = 0;
+                continue;
+            }
+            w->ended = 1;
+            w->end_marker = br.marker;
+            w->end_at = (size_t)(br.marker_at - par->data);
+            break;
+        }
+        const uint64_t pos = br.fed - (uint64_t)br.bits;
+        if (speculative && w->ncand < MAX_CANDIDATES)
+            w->cand[w->ncand++] = (candidate){pos, mcu, w->rec_len};
+        /* Past the next thread's start: stop where its decode agrees. */
+        while (target >= 0 && br.marked && pos >= br.mark_fed) {
+            if (!target_ready) {
+                wait_done(par, target);
+                target_ready = 1;
+                ci = 0;
+            }
+            const worker *tw = &par->w[target];
+            const uint64_t common = pos - br.mark_fed;
+            while (ci < tw->ncand && tw->cand[ci].pos < common) ci++;
+            if (ci < tw->ncand && tw->cand[ci].pos == common) {
+                w->synced = 1;
+                w->sync_target = target;
+                w->sync_cand = ci;
+                goto out;
+            }
+            if (ci < tw->ncand) break; /* its next candidate is ahead */
+            /* passed them all: that thread's work is lost, try the next */
+            target = next_target(w, &br, target + 1);
+            target_ready = 0;
+        }
+        int st = decode_one_mcu(w, &br);
+        if (st == MCU_OK) {
+            mcu++;
+            continue;
+        }
+        if (st == MCU_NOMEM || !speculative) {
+            w->failed = 1;
+            break;
+        }
+        /* A speculative start that has not found its feet, or bad data
+         * (which then fails the thread that decodes it in true state):
+         * start again at the marker, or at the next byte. */
+        w->rec_len = 0;
+        w->ncand = 0;
+        w->nrst = 0;
+        mcu = 0;
+        br.buf = 0;
+        br.bits = 0;
+    }
+out:
+    w->mcus = mcu;
+    if (w->failed) atomic_store(&par->abort, 1);
+    pthread_mutex_lock(&par->mu);
+    w->done = 1;
+    pthread_cond_broadcast(&par->cv);
+    pthread_mutex_unlock(&par->mu);
+    return NULL;
+}
+
+/* ---- Set-up, merge --------------------------------------------------------- */
+
+/* libjpeg's decision (jdhuff.c, start_pass_huff_decoder) of which blocks'
+ * ACs it stores, and the tables of each block of an MCU. */
+static int setup_blocks(zp__jpeg_par *par, j_decompress_ptr c) {
+    par->blocks = c->blocks_in_MCU;
+    if (par->blocks < 1 || par->blocks > D_MAX_BLOCKS_IN_MCU) return 0;
+    int built[2 * NUM_HUFF_TBLS] = {0};
+    for (int b = 0; b < par->blocks; b++) {
+        int ci = c->MCU_membership[b];
+        if (ci < 0 || ci >= c->comps_in_scan) return 0;
+        jpeg_component_info *comp = c->cur_comp_info[ci];
+        int dc = comp->dc_tbl_no, ac = comp->ac_tbl_no;
+        if (dc < 0 || dc >= NUM_HUFF_TBLS || ac < 0 || ac >= NUM_HUFF_TBLS) return 0;
+        if (!built[dc] && !(built[dc] = build_table(c->dc_huff_tbl_ptrs[dc], 1, &par->tables[dc])))
+            return 0;
+        int at = NUM_HUFF_TBLS + ac;
+        if (!built[at] && !(built[at] = build_table(c->ac_huff_tbl_ptrs[ac], 0, &par->tables[at])))
+            return 0;
+        par->kind[b].dc = &par->tables[dc];
+        par->kind[b].ac = &par->tables[at];
+        par->kind[b].keep_ac = comp->component_needed && comp->DCT_scaled_size > 1;
+    }
+    return 1;
+}
+
+static int add_segment(zp__jpeg_par *par, int *cap, segment s) {
+    if (par->nseg == *cap) {
+        int n = *cap ? 2 * *cap : 8;
+        segment *p = realloc(par->seg, (size_t)n * sizeof *p);
+        if (!p) return 0;
+        par->seg = p;
+        *cap = n;
+    }
+    par->seg[par->nseg++] = s;
+    return 1;
+}
+
+/* Chain the threads' results from the true start: thread 0, then the one
+ * it synchronised with from the matching MCU, and so on. Checks the MCU
+ * count, each restart marker's place and number, and a clean end. */
+static int merge(zp__jpeg_par *par, j_decompress_ptr c, size_t *end) {
+    const uint64_t total = (uint64_t)c->MCUs_per_row * c->MCU_rows_in_scan;
+    const uint64_t ri = c->restart_interval;
+    uint64_t abs = 0, restarts = 0;
+    int cap = 0, t = 0;
+    uint64_t first = 0;
+    size_t rec = 0;
+    for (int guard = 0; guard <= par->threads; guard++) {
+        const worker *w = &par->w[t];
+        if (w->failed || (!w->synced && !w->ended) || w->mcus < first) return 0;
+        const uint64_t count = w->mcus - first;
+        for (size_t i = 0; i < w->nrst; i++) {
+            if (w->rst[i].mcu < first || w->rst[i].mcu >= w->mcus) continue;
+            uint64_t at = abs + (w->rst[i].mcu - first);
+            if (!ri || at == 0 || at % ri || (uint64_t)w->rst[i].num != ((at / ri - 1) & 7))
+                return 0;
+            restarts++;
+        }
+        if (count && !add_segment(par, &cap, (segment){t, first, rec, count})) return 0;
+        abs += count;
+        if (!w->synced) {
+            if (w->end_marker < 0) return 0; /* the data ended: truncated */
+            *end = w->end_at;
+            return abs == total && restarts == (ri ? (total - 1) / ri : 0);
+        }
+        const candidate *cd = &par->w[w->sync_target].cand[w->sync_cand];
+        t = w->sync_target;
+        first = cd->mcu;
+        rec = cd->rec;
+    }
+    return 0;
+}
+
+static void release_workers(zp__jpeg_par *par) {
+    for (int i = 0; i < par->threads; i++) {
+        free(par->w[i].rec);
+        free(par->w[i].rst);
+        par->w[i].rec = NULL;
+        par->w[i].rst = NULL;
+    }
+}
+
+void zp__jpeg_par_free(zp__jpeg_par *par) {
+    if (!par) return;
+    release_workers(par);
+    free(par->seg);
+    pthread_mutex_destroy(&par->mu);
+    pthread_cond_destroy(&par->cv);
+    free(par);
+}
+
+/* Sequential Huffman, 8-bit, one scan with every component; and output at
+ * 1/8 size (DCT_scaled_size 1 for the largest components), where libjpeg
+ * needs only the DC of those blocks: the records are then small (about a
+ * third of the file's size for a 4:2:0 photo, whose chroma blocks keep
+ * their ACs for the 2x2 IDCT). At larger scales they would be several
+ * times the file, held until libjpeg reads them. */
+static int qualifies(j_decompress_ptr c) {
+    return c->min_DCT_scaled_size == 1 && !c->progressive_mode && !c->arith_code && c->data_precision == 8 &&
+           c->comps_in_scan == c->num_components && c->Ss == 0 && c->Se == 63 && c->Ah == 0 &&
+           c->Al == 0 && !c->buffered_image && c->comps_in_scan <= MAX_COMPS_IN_SCAN;
+}
+
+zp__jpeg_par *zp__jpeg_par_run(j_decompress_ptr c, const uint8_t *data, size_t size,
+                               size_t start, int mapped, int threads, size_t *end) {
+    if (!qualifies(c) || start >= size) return NULL;
+    const size_t bytes = size - start;
+    size_t min = zp__jpeg_par_min_bytes ? zp__jpeg_par_min_bytes : 1;
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    if ((size_t)threads > bytes / min) threads = (int)(bytes / min);
+    if (threads < 2) return NULL;
+    zp__jpeg_par *par = calloc(1, sizeof *par);
+    if (!par) return NULL;
+    pthread_mutex_init(&par->mu, NULL);
+    pthread_cond_init(&par->cv, NULL);
+    par->data = data;
+    par->size = size;
+    par->drop_behind = mapped;
+    par->threads = threads;
+    par->restart_interval = c->restart_interval;
+    /* Crafted data could make records of up to ~12 bytes per byte; past
+     * this cap (photos need a third of it) libjpeg decodes instead. */
+    par->record_cap = bytes + ((size_t)16 << 20);
+    if (!setup_blocks(par, c)) {
+        zp__jpeg_par_free(par);
+        return NULL;
+    }
+    /* Region starts: never a 0xFF byte or the one after it, so that every
+     * thread's first byte is a plain data byte that all readers feed. */
+    for (int i = 0; i < threads; i++) {
+        size_t s = start + bytes / (size_t)threads * (size_t)i;
+        while (i > 0 && s < size && (data[s] == 0xFF || data[s - 1] == 0xFF)) s++;
+        par->w[i].par = par;
+        par->w[i].index = i;
+        par->w[i].start = s;
+    }
+    int ok = 1;
+    for (int i = 1; i < threads; i++) {
+        if (pthread_create(&par->w[i].tid, NULL, worker_main, &par->w[i])) {
+            /* give up; the threads started may wait for these: mark them */
+            atomic_store(&par->abort, 1);
+            pthread_mutex_lock(&par->mu);
+            for (int j = i; j < threads; j++) par->w[j].failed = par->w[j].done = 1;
+            pthread_cond_broadcast(&par->cv);
+            pthread_mutex_unlock(&par->mu);
+            ok = 0;
+            break;
+        }
+        par->w[i].started = 1;
+    }
+    if (ok) worker_main(&par->w[0]);
+    for (int i = 1; i < threads; i++)
+        if (par->w[i].started) pthread_join(par->w[i].tid, NULL);
+    if (!ok || !merge(par, c, end)) {
+        zp__jpeg_par_free(par);
+        return NULL;
+    }
+    par->cur = -1;
+    atomic_fetch_add(&zp__jpeg_par_scans, 1);
+    return par;
+}
+
+
+/* ---- libjpeg's side ------------------------------------------------------- */
+
+static const uint8_t natural_order[64] = {
+    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
+    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
+    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+boolean zp__jpeg_par_decode_mcu(zp__jpeg_par *par, j_decompress_ptr c, JBLOCKROW *MCU_data) {
+    while (par->left == 0) {
+        if (par->cur + 1 >= par->nseg) return TRUE; /* more MCUs than counted: zeros */
+        const segment *s = &par->seg[++par->cur];
+        par->rp = par->w[s->thread].rec + s->rec;
+        par->left = s->count;
+    }
+    if (par->restart_interval && par->mcu && par->mcu % par->restart_interval == 0)
+        memset(par->pred, 0, sizeof par->pred);
+    const uint8_t *rp = par->rp;
+    for (int b = 0; b < par->blocks; b++) {
+        int ci = c->MCU_membership[b];
+        int16_t diff;
+        memcpy(&diff, rp, 2);
+        rp += 2;
+        /* libjpeg adds in int and lets bad data wrap; so do we, without
+         * the undefined behaviour */
+        par->pred[ci] = (int)((unsigned)par->pred[ci] + (unsigned)(int)diff);
+        JBLOCKROW block = MCU_data ? MCU_data[b] : NULL;
+        if (block) (*block)[0] = (JCOEF)par->pred[ci];
+        if (par->kind[b].keep_ac) {
+            unsigned n = *rp++;
+            for (unsigned i = 0; i < n; i++, rp += 3) {
+                int16_t v;
+                memcpy(&v, rp + 1, 2);
+                if (block) (*block)[natural_order[rp[0]]] = v;
+            }
+        }
+    }
+    par->rp = rp;
+    par->left--;
+    par->mcu++;
+    return TRUE;
+}
