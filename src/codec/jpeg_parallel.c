@@ -230,10 +230,9 @@ typedef struct worker {
     int done;               /* results final (under par->mu)             */
 } worker;
 
-typedef struct segment {
+typedef struct segment { /* MCUs taken from one thread's records      */
     int thread;
-    uint64_t first;         /* the thread's MCU count at the start       */
-    size_t rec;
+    size_t rec;             /* offset of the first one's record          */
     uint64_t count;
 } segment;
 
@@ -253,32 +252,82 @@ struct zp__jpeg_par {
     worker w[MAX_THREADS];
     /* the merged result, read by decode_mcu */
     segment *seg;
-    int nseg, cur;
+    size_t nseg, cur;       /* cur: the next segment to read             */
     uint64_t left, mcu;
     const uint8_t *rp;
     unsigned restart_interval;
     int pred[MAX_COMPS_IN_SCAN];
 };
 
-static int grow(uint8_t **buf, size_t *cap, size_t need, zp__jpeg_par *par) {
-    size_t want = *cap ? *cap : (size_t)64 << 10;
-    while (want < need) want *= 2;
-    if (atomic_fetch_add(&par->record_bytes, want - *cap) + (want - *cap) > par->record_cap)
-        return 0;
-    uint8_t *p = realloc(*buf, want);
+/* Room for `need` items of `item` bytes in *array, whose capacity *cap
+ * doubles from `first`. 0 when out of memory. */
+static int reserve(void *array, size_t *cap, size_t need, size_t item, size_t first) {
+    if (need <= *cap) return 1;
+    size_t n = *cap ? *cap : first;
+    while (n < need) n *= 2;
+    void *p = realloc(*(void **)array, n * item);
     if (!p) return 0;
-    *buf = p;
-    *cap = want;
+    *(void **)array = p;
+    *cap = n;
     return 1;
+}
+
+/* Records: also counted against the run's cap. */
+static int reserve_records(worker *w, size_t need) {
+    zp__jpeg_par *par = w->par;
+    size_t old = w->rec_cap;
+    if (!reserve(&w->rec, &w->rec_cap, need, 1, (size_t)64 << 10)) return 0;
+    return atomic_fetch_add(&par->record_bytes, w->rec_cap - old) + (w->rec_cap - old) <=
+           par->record_cap;
 }
 
 enum { MCU_OK, MCU_BAD, MCU_NOMEM };
 
+#if defined(__GNUC__)
+#  define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#  define ALWAYS_INLINE inline
+#endif
+
+/* The AC codes of one block: with `keep`, recorded at *out as a count and
+ * (zigzag index, int16 value) pairs; without, only skipped. Inlined with
+ * `keep` constant, so neither loop tests it. 0 on a bad code. */
+static ALWAYS_INLINE int decode_acs(bitreader *br, const htable *ac, uint8_t **out, const int keep) {
+    uint8_t *o = *out;
+    uint8_t *count = keep ? o++ : NULL;
+    unsigned n = 0;
+    for (int k = 1; k < 64; k++) {
+        fill(br);
+        int rs = decode(br, ac);
+        if (rs < 0) return 0;
+        int r = rs >> 4, s = rs & 15;
+        if (!s) {
+            if (r != 15) break; /* end of block */
+            k += 15;
+            continue;
+        }
+        k += r;
+        if (!keep) {
+            drop(br, s);
+            continue;
+        }
+        int16_t v = (int16_t)receive(br, s);
+        /* past 63 (bad data): libjpeg's natural-order table sends it to the
+         * last coefficient, as here */
+        *o++ = (uint8_t)(k < 63 ? k : 63);
+        memcpy(o, &v, 2);
+        o += 2;
+        n++;
+    }
+    if (keep) *count = (uint8_t)n;
+    *out = o;
+    return 1;
+}
+
 /* One MCU into w's records. */
 static int decode_one_mcu(worker *w, bitreader *br) {
     zp__jpeg_par *par = w->par;
-    size_t need = w->rec_len + (size_t)par->blocks * MCU_RECORD_MAX;
-    if (need > w->rec_cap && !grow(&w->rec, &w->rec_cap, need, par)) return MCU_NOMEM;
+    if (!reserve_records(w, w->rec_len + (size_t)par->blocks * MCU_RECORD_MAX)) return MCU_NOMEM;
     uint8_t *o = w->rec + w->rec_len;
     for (int b = 0; b < par->blocks; b++) {
         const block_kind *bk = &par->kind[b];
@@ -288,47 +337,8 @@ static int decode_one_mcu(worker *w, bitreader *br) {
         int16_t diff = s ? (int16_t)receive(br, s) : 0;
         memcpy(o, &diff, 2);
         o += 2;
-        const htable *ac = bk->ac;
-        if (bk->keep_ac) {
-            uint8_t *count = o++;
-            unsigned n = 0;
-            for (int k = 1; k < 64; k++) {
-                fill(br);
-                int rs = decode(br, ac);
-                if (rs < 0) return MCU_BAD;
-                int r = rs >> 4;
-                s = rs & 15;
-                if (s) {
-                    k += r;
-                    int16_t v = (int16_t)receive(br, s);
-                    /* past 63 (bad data): libjpeg's natural-order table
-                     * sends it to the last coefficient, as here */
-                    *o++ = (uint8_t)(k < 63 ? k : 63);
-                    memcpy(o, &v, 2);
-                    o += 2;
-                    n++;
-                } else {
-                    if (r != 15) break;
-                    k += 15;
-                }
-            }
-            *count = (uint8_t)n;
-        } else {
-            for (int k = 1; k < 64; k++) {
-                fill(br);
-                int rs = decode(br, ac);
-                if (rs < 0) return MCU_BAD;
-                int r = rs >> 4;
-                s = rs & 15;
-                if (s) {
-                    k += r;
-                    drop(br, s);
-                } else {
-                    if (r != 15) break;
-                    k += 15;
-                }
-            }
-        }
+        if (!(bk->keep_ac ? decode_acs(br, bk->ac, &o, 1) : decode_acs(br, bk->ac, &o, 0)))
+            return MCU_BAD;
     }
     if (br->bits < 0) return MCU_BAD; /* needed bits past a marker */
     w->rec_len = (size_t)(o - w->rec);
@@ -336,16 +346,8 @@ static int decode_one_mcu(worker *w, bitreader *br) {
 }
 
 static int add_restart(worker *w, uint64_t mcu, int num) {
-    if (w->nrst == w->rst_cap) {
-        size_t cap = w->rst_cap ? 2 * w->rst_cap : 64;
-        restart *p = realloc(w->rst, cap * sizeof *p);
-        if (!p) return 0;
-        w->rst = p;
-        w->rst_cap = cap;
-    }
-    w->rst[w->nrst].mcu = mcu;
-    w->rst[w->nrst].num = num;
-    w->nrst++;
+    if (!reserve(&w->rst, &w->rst_cap, w->nrst + 1, sizeof *w->rst, 64)) return 0;
+    w->rst[w->nrst++] = (restart){mcu, num};
     return 1;
 }
 
@@ -498,15 +500,9 @@ static int setup_blocks(zp__jpeg_par *par, j_decompress_ptr c) {
     return 1;
 }
 
-static int add_segment(zp__jpeg_par *par, int *cap, segment s) {
-    if (par->nseg == *cap) {
-        int n = *cap ? 2 * *cap : 8;
-        segment *p = realloc(par->seg, (size_t)n * sizeof *p);
-        if (!p) return 0;
-        par->seg = p;
-        *cap = n;
-    }
-    par->seg[par->nseg++] = s;
+static int add_segment(zp__jpeg_par *par, size_t *cap, segment seg) {
+    if (!reserve(&par->seg, cap, par->nseg + 1, sizeof *par->seg, 8)) return 0;
+    par->seg[par->nseg++] = seg;
     return 1;
 }
 
@@ -517,7 +513,8 @@ static int merge(zp__jpeg_par *par, j_decompress_ptr c, size_t *end) {
     const uint64_t total = (uint64_t)c->MCUs_per_row * c->MCU_rows_in_scan;
     const uint64_t ri = c->restart_interval;
     uint64_t abs = 0, restarts = 0;
-    int cap = 0, t = 0;
+    size_t cap = 0;
+    int t = 0;
     uint64_t first = 0;
     size_t rec = 0;
     for (int guard = 0; guard <= par->threads; guard++) {
@@ -531,7 +528,7 @@ static int merge(zp__jpeg_par *par, j_decompress_ptr c, size_t *end) {
                 return 0;
             restarts++;
         }
-        if (count && !add_segment(par, &cap, (segment){t, first, rec, count})) return 0;
+        if (count && !add_segment(par, &cap, (segment){t, rec, count})) return 0;
         abs += count;
         if (!w->synced) {
             if (w->end_marker < 0) return 0; /* the data ended: truncated */
@@ -630,7 +627,6 @@ zp__jpeg_par *zp__jpeg_par_run(j_decompress_ptr c, const uint8_t *data, size_t s
         zp__jpeg_par_free(par);
         return NULL;
     }
-    par->cur = -1;
     atomic_fetch_add(&zp__jpeg_par_scans, 1);
     return par;
 }
@@ -645,8 +641,8 @@ static const uint8_t natural_order[64] = {
 
 boolean zp__jpeg_par_decode_mcu(zp__jpeg_par *par, j_decompress_ptr c, JBLOCKROW *MCU_data) {
     while (par->left == 0) {
-        if (par->cur + 1 >= par->nseg) return TRUE; /* more MCUs than counted: zeros */
-        const segment *s = &par->seg[++par->cur];
+        if (par->cur >= par->nseg) return TRUE; /* more MCUs than counted: zeros */
+        const segment *s = &par->seg[par->cur++];
         par->rp = par->w[s->thread].rec + s->rec;
         par->left = s->count;
     }
