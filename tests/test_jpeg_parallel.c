@@ -13,7 +13,6 @@
  *
  * Usage: test_jpeg_parallel clean|damaged. Temporary files go to the
  * current folder. */
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,50 +47,14 @@ static uint8_t *synth(int w, int h, int comps, uint32_t seed) {
     return px;
 }
 
-static uint8_t *make_jpeg(const params *p, uint32_t seed, size_t *size) {
-    struct jpeg_compress_struct c;
-    oracle_err err;
-    unsigned char *out = NULL;
-    unsigned long out_size = 0;
+static uint8_t *make_test_jpeg(const params *p, uint32_t seed, size_t *size) {
     uint8_t *px = synth(p->w, p->h, p->comps, seed);
-    c.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = oracle_error_exit;
-    if (setjmp(err.jump)) {
-        jpeg_destroy_compress(&c);
-        free(out);
-        free(px);
-        return NULL;
-    }
-    jpeg_create_compress(&c);
-    jpeg_mem_dest(&c, &out, &out_size);
-    c.image_width = (JDIMENSION)p->w;
-    c.image_height = (JDIMENSION)p->h;
-    c.input_components = p->comps;
-    c.in_color_space = p->comps == 1 ? JCS_GRAYSCALE : p->comps == 3 ? JCS_RGB : JCS_CMYK;
-    jpeg_set_defaults(&c);
-    jpeg_set_quality(&c, p->quality, TRUE);
-    if (c.num_components >= 3) {
-        c.comp_info[0].h_samp_factor = p->h0;
-        c.comp_info[0].v_samp_factor = p->v0;
-        for (int i = 1; i < c.num_components; i++)
-            c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
-        if (c.num_components == 4) {
-            c.comp_info[3].h_samp_factor = p->h0;
-            c.comp_info[3].v_samp_factor = p->v0;
-        }
-    }
-    c.optimize_coding = p->optimize ? TRUE : FALSE;
-    c.restart_interval = (unsigned)p->restart_mcus;
-    jpeg_start_compress(&c, TRUE);
-    for (int y = 0; y < p->h; y++) {
-        JSAMPROW row = (JSAMPROW)(px + (size_t)y * p->w * p->comps);
-        jpeg_write_scanlines(&c, &row, 1);
-    }
-    jpeg_finish_compress(&c);
-    jpeg_destroy_compress(&c);
+    const J_COLOR_SPACE cs = p->comps == 1 ? JCS_GRAYSCALE : p->comps == 3 ? JCS_RGB : JCS_CMYK;
+    const jpeg_params jp = {.quality = p->quality, .h0 = p->h0, .v0 = p->v0,
+                            .restart_mcus = p->restart_mcus, .optimize = p->optimize, .adobe = 1};
+    uint8_t *jpg = make_jpeg(px, p->w, p->h, p->comps, cs, &jp, size);
     free(px);
-    *size = out_size;
-    return out;
+    return jpg;
 }
 
 /* What a zeropix decode at 1/8 size gave. */
@@ -169,7 +132,7 @@ static void test_clean(void) {
         const params *p = &clean_cases[i];
         size_t size;
         int ow = 0, oh = 0, oc = 0;
-        uint8_t *jpg = make_jpeg(p, (uint32_t)i, &size);
+        uint8_t *jpg = make_test_jpeg(p, (uint32_t)i, &size);
         CHECK(jpg != NULL);
         if (!jpg) continue;
         uint8_t *want = oracle_decode_scaled(jpg, size, 8, &ow, &oh, &oc, NULL);
@@ -248,7 +211,7 @@ static void test_damaged(void) {
     uint32_t rng = 12345;
     for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {
         size_t size;
-        uint8_t *jpg = make_jpeg(&bases[b], 99 + (uint32_t)b, &size);
+        uint8_t *jpg = make_test_jpeg(&bases[b], 99 + (uint32_t)b, &size);
         CHECK(jpg != NULL);
         if (!jpg) continue;
         const size_t s0 = scan_start(jpg, size);
