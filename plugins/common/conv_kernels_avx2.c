@@ -165,13 +165,13 @@ static void f32_to_u8_avx2(const float *src, uint8_t *dst, size_t n) {
     const __m256 hi = _mm256_set1_ps(255.0f);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) store8_u8(dst + i, round8(_mm256_loadu_ps(src + i), hi));
-    for (; i < n; i++) dst[i] = (uint8_t)(clampf(src[i], 0.0f, 255.0f) + 0.5f);
+    for (; i < n; i++) dst[i] = (uint8_t)(zp_conv_clampf(src[i], 0.0f, 255.0f) + 0.5f);
 }
 static void f32_to_u16_avx2(const float *src, uint16_t *dst, size_t n) {
     const __m256 hi = _mm256_set1_ps(65535.0f);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) store8_u16(dst + i, round8(_mm256_loadu_ps(src + i), hi));
-    for (; i < n; i++) dst[i] = (uint16_t)(clampf(src[i], 0.0f, 65535.0f) + 0.5f);
+    for (; i < n; i++) dst[i] = (uint16_t)(zp_conv_clampf(src[i], 0.0f, 65535.0f) + 0.5f);
 }
 static void u8_to_f32_avx2(const uint8_t *src, float *dst, size_t n) {
     size_t i = 0;
@@ -208,7 +208,7 @@ static inline __m256 unsharp8(__m256 x, __m256 blur, __m256 amount, __m256 thres
         for (; i < n; i++) {                                                                \
             const float x = (float)in[i], d = x - blur[i];                                  \
             const float v = fabsf(d) >= threshold ? x + amount * d : x;                     \
-            dst[i] = (T)(clampf(v, 0.0f, MAX) + 0.5f);                                      \
+            dst[i] = (T)(zp_conv_clampf(v, 0.0f, MAX) + 0.5f);                              \
         }                                                                                   \
     }
 UNSHARP_INT(unsharp_u8_avx2, uint8_t, LOAD_U8, store8_u8, 255.0f)
@@ -228,7 +228,7 @@ static void unsharp_f32_avx2(const float *in, const float *blur, float amount, f
     }
     for (; i < n; i++) {
         const float x = in[i], d = x - blur[i];
-        dst[i] = fabsf(d) >= threshold ? clampf(x + amount * d, 0.0f, 1.0f) : x;
+        dst[i] = fabsf(d) >= threshold ? zp_conv_clampf(x + amount * d, 0.0f, 1.0f) : x;
     }
 }
 
@@ -398,7 +398,8 @@ static inline __m128i finish4(const int32_t *acc, __m256d scale, __m256d bias, _
             const __m128i a = finish4(acc + i, sc, bi, hi), b = finish4(acc + i + 4, sc, bi, hi); \
             STORE(dst + i, _mm256_setr_m128i(a, b));                                          \
         }                                                                                     \
-        for (; i < n; i++) dst[i] = (T)(clampd((double)acc[i] * scale + bias, 0.0, MAX) + 0.5); \
+        for (; i < n; i++)                                                                    \
+            dst[i] = (T)(zp_conv_clampd((double)acc[i] * scale + bias, 0.0, MAX) + 0.5);     \
     }
 CONV_I32(conv_i32_to_u8_avx2, uint8_t, 255.0, store8_u8)
 CONV_I32(conv_i32_to_u16_avx2, uint16_t, 65535.0, store8_u16)
@@ -412,7 +413,8 @@ CONV_I32(conv_i32_to_u16_avx2, uint16_t, 65535.0, store8_u16)
             const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(acc + i), sc), bi);  \
             STORE(dst + i, round8(v, hi));                                                    \
         }                                                                                     \
-        for (; i < n; i++) dst[i] = (T)(clampf(acc[i] * scale + bias, 0.0f, MAX) + 0.5f);     \
+        for (; i < n; i++)                                                                    \
+            dst[i] = (T)(zp_conv_clampf(acc[i] * scale + bias, 0.0f, MAX) + 0.5f);           \
     }
 CONV_F32(conv_f32_to_u8_avx2, uint8_t, 255.0f, store8_u8)
 CONV_F32(conv_f32_to_u16_avx2, uint16_t, 65535.0f, store8_u16)
@@ -425,7 +427,7 @@ static void conv_f32_to_f32_avx2(const float *acc, float scale, float bias, floa
         const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(acc + i), sc), bi);
         _mm256_storeu_ps(dst + i, _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), one));
     }
-    for (; i < n; i++) dst[i] = clampf(acc[i] * scale + bias, 0.0f, 1.0f);
+    for (; i < n; i++) dst[i] = zp_conv_clampf(acc[i] * scale + bias, 0.0f, 1.0f);
 }
 
 void zp_conv_fill_avx2(void *table) {

@@ -101,7 +101,8 @@ static void conv_i32_to_u8_avx512(const int32_t *acc, double scale, double bias,
             _mm512_castsi256_si512(finish8(acc + i, sc, bi, hi)), finish8(acc + i + 8, sc, bi, hi), 1);
         _mm_storeu_si128((__m128i *)(dst + i), _mm512_cvtepi32_epi8(v));
     }
-    for (; i < n; i++) dst[i] = (uint8_t)(clampd((double)acc[i] * scale + bias, 0.0, 255.0) + 0.5);
+    for (; i < n; i++)
+        dst[i] = (uint8_t)(zp_conv_clampd((double)acc[i] * scale + bias, 0.0, 255.0) + 0.5);
 }
 
 static void conv_i32_to_u16_avx512(const int32_t *acc, double scale, double bias, uint16_t *dst,
@@ -115,7 +116,7 @@ static void conv_i32_to_u16_avx512(const int32_t *acc, double scale, double bias
         _mm256_storeu_si256((__m256i *)(dst + i), _mm512_cvtepi32_epi16(v));
     }
     for (; i < n; i++)
-        dst[i] = (uint16_t)(clampd((double)acc[i] * scale + bias, 0.0, 65535.0) + 0.5);
+        dst[i] = (uint16_t)(zp_conv_clampd((double)acc[i] * scale + bias, 0.0, 65535.0) + 0.5);
 }
 
 /* ---- Box horizontal pass ----------------------------------------------------------------

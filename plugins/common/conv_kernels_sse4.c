@@ -97,7 +97,7 @@ static void f32_to_u8_sse4(const float *src, uint8_t *dst, size_t n) {
                                            round4(_mm_loadu_ps(src + i + 12), hi));
         _mm_storeu_si128((__m128i *)(dst + i), _mm_packus_epi16(a, b));
     }
-    for (; i < n; i++) dst[i] = (uint8_t)(clampf(src[i], 0.0f, 255.0f) + 0.5f);
+    for (; i < n; i++) dst[i] = (uint8_t)(zp_conv_clampf(src[i], 0.0f, 255.0f) + 0.5f);
 }
 static void f32_to_u16_sse4(const float *src, uint16_t *dst, size_t n) {
     const __m128 hi = _mm_set1_ps(65535.0f);
@@ -106,7 +106,7 @@ static void f32_to_u16_sse4(const float *src, uint16_t *dst, size_t n) {
         _mm_storeu_si128((__m128i *)(dst + i),
                          _mm_packus_epi32(round4(_mm_loadu_ps(src + i), hi),
                                           round4(_mm_loadu_ps(src + i + 4), hi)));
-    for (; i < n; i++) dst[i] = (uint16_t)(clampf(src[i], 0.0f, 65535.0f) + 0.5f);
+    for (; i < n; i++) dst[i] = (uint16_t)(zp_conv_clampf(src[i], 0.0f, 65535.0f) + 0.5f);
 }
 static void u8_to_f32_sse4(const uint8_t *src, float *dst, size_t n) {
     size_t i = 0;

@@ -26,16 +26,6 @@
 #include <string.h>
 #include "conv_kernels.h"
 
-/* The scalar clamps of the C reference (max then min: NaN gives lo). */
-static inline float clampf(float v, float lo, float hi) {
-    v = v > lo ? v : lo;
-    return v < hi ? v : hi;
-}
-static inline double clampd(double v, double lo, double hi) {
-    v = v > lo ? v : lo;
-    return v < hi ? v : hi;
-}
-
 /* ---- The level below ----------------------------------------------------------------
  * For tap lists zp_conv_terms_make refuses, int16 coefficients outside int8
  * and u16 box radii above 127. Set by conv_x86_fill. */

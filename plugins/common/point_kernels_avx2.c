@@ -8,61 +8,49 @@ X86_INLINE __m256i alpha_bytes256(int channels, int alpha, size_t item) {
     return _mm256_broadcastsi128_si256(alpha_bytes(channels, alpha, item));
 }
 
-/* As VEC_LOOP in point_kernels_sse4.c, 32 bytes per vector. */
-#define VEC_LOOP256(T, W, src, dst, n, channels, alpha, VOP, OP)                            \
-    do {                                                                                    \
-        size_t i_ = 0;                                                                      \
-        for (; i_ + (W) <= (n); i_ += (W)) {                                                \
-            const __m256i x = _mm256_loadu_si256((const __m256i *)((src) + i_));            \
-            _mm256_storeu_si256((__m256i *)((dst) + i_), (VOP));                            \
-        }                                                                                   \
-        TAIL_LOOP(src, dst, i_, n, channels, alpha, OP)                                     \
-    } while (0)
+/* VEC_LOOP (point_kernels_x86.h) on 32 bytes: integer and float vectors. */
+#define LOOP_I(...) VEC_LOOP(__m256i, _mm256_loadu_si256, _mm256_storeu_si256, __VA_ARGS__)
+#define LOOP_F(...) VEC_LOOP(__m256, _mm256_loadu_ps, _mm256_storeu_ps, 8, __VA_ARGS__)
 
 static void invert_u8_avx2(const uint8_t *src, uint8_t *dst, size_t pixels, int channels,
                            int alpha) {
     const __m256i flip = _mm256_andnot_si256(alpha_bytes256(channels, alpha, 1),
                                              _mm256_set1_epi8(-1));
-    VEC_LOOP256(uint8_t, 32, src, dst, pixels * (size_t)channels, channels, alpha,
-                _mm256_xor_si256(x, flip), (uint8_t)(255u - v));
+    LOOP_I(32, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm256_xor_si256(x, flip), (uint8_t)(255u - v));
 }
 
 static void invert_u16_avx2(const uint16_t *src, uint16_t *dst, size_t pixels, int channels,
                             int alpha) {
     const __m256i flip = _mm256_andnot_si256(alpha_bytes256(channels, alpha, 2),
                                              _mm256_set1_epi8(-1));
-    VEC_LOOP256(uint16_t, 16, src, dst, pixels * (size_t)channels, channels, alpha,
-                _mm256_xor_si256(x, flip), (uint16_t)(65535u - v));
+    LOOP_I(16, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm256_xor_si256(x, flip), (uint16_t)(65535u - v));
 }
 
 static void invert_f32_avx2(const float *src, float *dst, size_t pixels, int channels,
                             int alpha) {
     const __m256 keep = _mm256_castsi256_ps(alpha_bytes256(channels, alpha, 4));
     const __m256 one = _mm256_set1_ps(1.0f);
-    const size_t n = pixels * (size_t)channels;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 x = _mm256_loadu_ps(src + i);
-        _mm256_storeu_ps(dst + i, _mm256_blendv_ps(_mm256_sub_ps(one, x), x, keep));
-    }
-    TAIL_LOOP(src, dst, i, n, channels, alpha, 1.0f - v)
+    LOOP_F(src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm256_blendv_ps(_mm256_sub_ps(one, x), x, keep), 1.0f - v);
 }
 
 static void threshold_u8_avx2(const uint8_t *src, uint8_t *dst, size_t pixels, int channels,
                               int alpha, uint8_t level) {
     const __m256i keep = alpha_bytes256(channels, alpha, 1), l = _mm256_set1_epi8((char)level);
-    VEC_LOOP256(uint8_t, 32, src, dst, pixels * (size_t)channels, channels, alpha,
-                _mm256_blendv_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(x, l), x), x, keep),
-                (uint8_t)-(v >= level));
+    LOOP_I(32, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm256_blendv_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(x, l), x), x, keep),
+           (uint8_t)-(v >= level));
 }
 
 static void threshold_u16_avx2(const uint16_t *src, uint16_t *dst, size_t pixels, int channels,
                                int alpha, uint16_t level) {
     const __m256i keep = alpha_bytes256(channels, alpha, 2);
     const __m256i l = _mm256_set1_epi16((short)level);
-    VEC_LOOP256(uint16_t, 16, src, dst, pixels * (size_t)channels, channels, alpha,
-                _mm256_blendv_epi8(_mm256_cmpeq_epi16(_mm256_max_epu16(x, l), x), x, keep),
-                (uint16_t)-(v >= level));
+    LOOP_I(16, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm256_blendv_epi8(_mm256_cmpeq_epi16(_mm256_max_epu16(x, l), x), x, keep),
+           (uint16_t)-(v >= level));
 }
 
 /* _CMP_GE_OQ is false for NaN, as v >= level is. */
@@ -70,14 +58,9 @@ static void threshold_f32_avx2(const float *src, float *dst, size_t pixels, int 
                                int alpha, float level) {
     const __m256 keep = _mm256_castsi256_ps(alpha_bytes256(channels, alpha, 4));
     const __m256 l = _mm256_set1_ps(level), one = _mm256_set1_ps(1.0f);
-    const size_t n = pixels * (size_t)channels;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 x = _mm256_loadu_ps(src + i);
-        const __m256 r = _mm256_and_ps(_mm256_cmp_ps(x, l, _CMP_GE_OQ), one);
-        _mm256_storeu_ps(dst + i, _mm256_blendv_ps(r, x, keep));
-    }
-    TAIL_LOOP(src, dst, i, n, channels, alpha, (float)(v >= level))
+    LOOP_F(src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm256_blendv_ps(_mm256_and_ps(_mm256_cmp_ps(x, l, _CMP_GE_OQ), one), x, keep),
+           (float)(v >= level));
 }
 
 /* Grayscale u8, 32 pixels per step: register k holds pixels 8k..8k+3 in

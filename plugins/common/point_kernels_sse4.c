@@ -5,60 +5,47 @@
  * a 256-entry byte table needs 16 pshufb per vector, no faster than loads. */
 #include "point_kernels_x86.h"
 
-/* One vector of W samples at a time from sample 0, then the C tail; x is the
- * loaded vector, keep the alpha mask (point_kernels_x86.h). */
-#define VEC_LOOP(T, W, src, dst, n, channels, alpha, VOP, OP)                               \
-    do {                                                                                    \
-        size_t i_ = 0;                                                                      \
-        for (; i_ + (W) <= (n); i_ += (W)) {                                                \
-            const __m128i x = _mm_loadu_si128((const __m128i *)((src) + i_));               \
-            _mm_storeu_si128((__m128i *)((dst) + i_), (VOP));                               \
-        }                                                                                   \
-        TAIL_LOOP(src, dst, i_, n, channels, alpha, OP)                                     \
-    } while (0)
+/* VEC_LOOP (point_kernels_x86.h) on 16 bytes: integer and float vectors. */
+#define LOOP_I(...) VEC_LOOP(__m128i, _mm_loadu_si128, _mm_storeu_si128, __VA_ARGS__)
+#define LOOP_F(...) VEC_LOOP(__m128, _mm_loadu_ps, _mm_storeu_ps, 4, __VA_ARGS__)
 
 static void invert_u8_sse4(const uint8_t *src, uint8_t *dst, size_t pixels, int channels,
                            int alpha) {
     const __m128i flip = _mm_andnot_si128(alpha_bytes(channels, alpha, 1), _mm_set1_epi8(-1));
-    VEC_LOOP(uint8_t, 16, src, dst, pixels * (size_t)channels, channels, alpha,
-             _mm_xor_si128(x, flip), (uint8_t)(255u - v));
+    LOOP_I(16, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm_xor_si128(x, flip), (uint8_t)(255u - v));
 }
 
 static void invert_u16_sse4(const uint16_t *src, uint16_t *dst, size_t pixels, int channels,
                             int alpha) {
     const __m128i flip = _mm_andnot_si128(alpha_bytes(channels, alpha, 2), _mm_set1_epi8(-1));
-    VEC_LOOP(uint16_t, 8, src, dst, pixels * (size_t)channels, channels, alpha,
-             _mm_xor_si128(x, flip), (uint16_t)(65535u - v));
+    LOOP_I(8, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm_xor_si128(x, flip), (uint16_t)(65535u - v));
 }
 
 static void invert_f32_sse4(const float *src, float *dst, size_t pixels, int channels,
                             int alpha) {
     const __m128 keep = _mm_castsi128_ps(alpha_bytes(channels, alpha, 4));
     const __m128 one = _mm_set1_ps(1.0f);
-    const size_t n = pixels * (size_t)channels;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const __m128 x = _mm_loadu_ps(src + i);
-        _mm_storeu_ps(dst + i, _mm_blendv_ps(_mm_sub_ps(one, x), x, keep));
-    }
-    TAIL_LOOP(src, dst, i, n, channels, alpha, 1.0f - v)
+    LOOP_F(src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm_blendv_ps(_mm_sub_ps(one, x), x, keep), 1.0f - v);
 }
 
 /* v >= level exactly when max(v, level) == v (unsigned). */
 static void threshold_u8_sse4(const uint8_t *src, uint8_t *dst, size_t pixels, int channels,
                               int alpha, uint8_t level) {
     const __m128i keep = alpha_bytes(channels, alpha, 1), l = _mm_set1_epi8((char)level);
-    VEC_LOOP(uint8_t, 16, src, dst, pixels * (size_t)channels, channels, alpha,
-             _mm_blendv_epi8(_mm_cmpeq_epi8(_mm_max_epu8(x, l), x), x, keep),
-             (uint8_t)-(v >= level));
+    LOOP_I(16, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm_blendv_epi8(_mm_cmpeq_epi8(_mm_max_epu8(x, l), x), x, keep),
+           (uint8_t)-(v >= level));
 }
 
 static void threshold_u16_sse4(const uint16_t *src, uint16_t *dst, size_t pixels, int channels,
                                int alpha, uint16_t level) {
     const __m128i keep = alpha_bytes(channels, alpha, 2), l = _mm_set1_epi16((short)level);
-    VEC_LOOP(uint16_t, 8, src, dst, pixels * (size_t)channels, channels, alpha,
-             _mm_blendv_epi8(_mm_cmpeq_epi16(_mm_max_epu16(x, l), x), x, keep),
-             (uint16_t)-(v >= level));
+    LOOP_I(8, src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm_blendv_epi8(_mm_cmpeq_epi16(_mm_max_epu16(x, l), x), x, keep),
+           (uint16_t)-(v >= level));
 }
 
 /* cmpge is false for NaN, as v >= level is: 0. */
@@ -66,13 +53,8 @@ static void threshold_f32_sse4(const float *src, float *dst, size_t pixels, int 
                                int alpha, float level) {
     const __m128 keep = _mm_castsi128_ps(alpha_bytes(channels, alpha, 4));
     const __m128 l = _mm_set1_ps(level), one = _mm_set1_ps(1.0f);
-    const size_t n = pixels * (size_t)channels;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const __m128 x = _mm_loadu_ps(src + i);
-        _mm_storeu_ps(dst + i, _mm_blendv_ps(_mm_and_ps(_mm_cmpge_ps(x, l), one), x, keep));
-    }
-    TAIL_LOOP(src, dst, i, n, channels, alpha, (float)(v >= level))
+    LOOP_F(src, dst, pixels * (size_t)channels, channels, alpha,
+           _mm_blendv_ps(_mm_and_ps(_mm_cmpge_ps(x, l), one), x, keep), (float)(v >= level));
 }
 
 /* 16 pixels per step: four 16-byte loads, each starting on a pixel (the

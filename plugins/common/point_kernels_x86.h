@@ -43,6 +43,19 @@ X86_INLINE int is_alpha(size_t j, int channels, int alpha) {
         (dst)[j_] = is_alpha(j_, channels, alpha) ? v : (OP);                               \
     }
 
+/* One vector of W samples at a time from sample 0, then the C tail: x is the
+ * vector LOAD gives (of type VT), VOP the one STORE writes, keeping the alpha
+ * lanes through a mask from alpha_bytes. The level files name their widths. */
+#define VEC_LOOP(VT, LOAD, STORE, W, src, dst, n, channels, alpha, VOP, OP)                   \
+    do {                                                                                    \
+        size_t i_ = 0;                                                                      \
+        for (; i_ + (W) <= (n); i_ += (W)) {                                                \
+            const VT x = LOAD((const void *)((src) + i_));                                  \
+            STORE((void *)((dst) + i_), (VOP));                                             \
+        }                                                                                   \
+        TAIL_LOOP(src, dst, i_, n, channels, alpha, OP)                                     \
+    } while (0)
+
 /* ---- Grayscale ----------------------------------------------------------------
  * u8: y = (9798 r + 19235 g + 3735 b + 2^14) >> 15 as two pmaddwd: (r, g)
  * pairs with (9798, 19235) and (b, 1) pairs with (3735, 2^14). The shuffles
@@ -73,29 +86,16 @@ X86_INLINE __m128i gray4_u8(__m128i v, int alpha) {
     return _mm_srli_epi32(s, 15);
 }
 
-/* The C tails of the gray kernels. */
+/* The pixels from p0 on, after the last whole step: the C kernels. */
 X86_INLINE void gray_tail_u8(const uint8_t *src, uint8_t *dst, size_t p0, size_t pixels,
                              int alpha) {
-    const size_t in = alpha ? 4 : 3, out = alpha ? 2 : 1;
-    for (size_t p = p0; p < pixels; p++) {
-        const uint8_t *s = src + p * in;
-        const uint8_t a = alpha ? s[3] : 0;
-        dst[p * out] = (uint8_t)((ZP_GRAY_Q15_R * s[0] + ZP_GRAY_Q15_G * s[1] +
-                                  ZP_GRAY_Q15_B * s[2] + (1u << 14)) >> 15);
-        if (alpha) dst[p * out + 1] = a;
-    }
+    zp_point_kernels_c()->gray_u8(src + p0 * (alpha ? 4 : 3), dst + p0 * (alpha ? 2 : 1),
+                                  pixels - p0, alpha);
 }
-
 X86_INLINE void gray_tail_u16(const uint16_t *src, uint16_t *dst, size_t p0, size_t pixels,
                               int alpha) {
-    const size_t in = alpha ? 4 : 3, out = alpha ? 2 : 1;
-    for (size_t p = p0; p < pixels; p++) {
-        const uint16_t *s = src + p * in;
-        const uint16_t a = alpha ? s[3] : 0;
-        dst[p * out] = (uint16_t)((ZP_GRAY_Q16_R * (uint32_t)s[0] + ZP_GRAY_Q16_G * (uint32_t)s[1] +
-                                   ZP_GRAY_Q16_B * (uint32_t)s[2] + (1u << 15)) >> 16);
-        if (alpha) dst[p * out + 1] = a;
-    }
+    zp_point_kernels_c()->gray_u16(src + p0 * (alpha ? 4 : 3), dst + p0 * (alpha ? 2 : 1),
+                                   pixels - p0, alpha);
 }
 
 /* u16: y = (19595 r + 38470 g + 7471 b + 2^15) >> 16 in 32-bit lanes (the

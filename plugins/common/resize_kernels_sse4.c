@@ -54,8 +54,8 @@ DEFINE_VERTICAL_FLOAT_SSE4(vertical_f32_sse4, float, load4_f32)
 /* ---- Float horizontal --------------------------------------------------------
  * 3 and 4 channels: one pixel's channels in one register (3 channels load a
  * fourth sample, the next pixel's or the row's padding, and drop it). 1 and
- * 2 channels: the plain C loop, written again (vectorising across pixels
- * would need a gather per tap and gains little). */
+ * 2 channels run the C kernels (vectorising across pixels would need a
+ * gather per tap and gains little). */
 
 X86_INLINE __m128 hsum_float(const float *p, const float *w, int32_t taps, int32_t ch) {
     __m128 acc = _mm_mul_ps(_mm_set1_ps(w[0]), _mm_loadu_ps(p));
@@ -74,32 +74,12 @@ X86_INLINE __m128i to_u16(__m128 acc) {
     return _mm_packus_epi32(v, v);
 }
 
-X86_INLINE void hscalar(const float *in, int32_t origin, const int32_t *first, const float *w,
-                        int32_t taps, int32_t wstride, int32_t ch, float *out_f,
-                        uint16_t *out_u16, int32_t count) {
-    for (int32_t i = 0; i < count; i++) {
-        const float *p = in + (size_t)(first[i] - origin) * (size_t)ch;
-        const float *wi = w + (size_t)i * (size_t)wstride;
-        for (int32_t c = 0; c < ch; c++) {
-            float acc = wi[0] * p[c];
-            for (int32_t t = 1; t < taps; t++) acc += wi[t] * p[(size_t)t * (size_t)ch + c];
-            const size_t k = (size_t)i * (size_t)ch + (size_t)c;
-            if (out_u16) {
-                acc = acc > 0.0f ? acc : 0.0f;
-                acc = acc < 65535.0f ? acc : 65535.0f;
-                out_u16[k] = (uint16_t)(acc + 0.5f);
-            } else {
-                out_f[k] = acc;
-            }
-        }
-    }
-}
-
 static void horizontal_f32_sse4(const float *in, int32_t origin, const int32_t *first,
                                 const float *w, int32_t taps, int32_t wstride, int32_t channels,
                                 float *out, int32_t count) {
     if (channels < 3) {
-        hscalar(in, origin, first, w, taps, wstride, channels, out, NULL, count);
+        zp_resize_kernels_c()->horizontal_f32(in, origin, first, w, taps, wstride, channels, out,
+                                              count);
         return;
     }
     const size_t ch = (size_t)channels;
@@ -120,7 +100,8 @@ static void horizontal_u16_sse4(const float *in, int32_t origin, const int32_t *
                                 const float *w, int32_t taps, int32_t wstride, int32_t channels,
                                 uint16_t *out, int32_t count) {
     if (channels < 3) {
-        hscalar(in, origin, first, w, taps, wstride, channels, NULL, out, count);
+        zp_resize_kernels_c()->horizontal_u16(in, origin, first, w, taps, wstride, channels, out,
+                                              count);
         return;
     }
     const size_t ch = (size_t)channels;
