@@ -106,6 +106,13 @@ int cli_parse_int(const char *cmd, const char *opt, const char *text,
     return CLI_CONTINUE;
 }
 
+/* Append item i of n to the list of allowed values: "8 or 16", "444, 422
+ * or 420". */
+static void list_add(char *list, size_t size, size_t i, size_t n, const char *item) {
+    size_t used = strlen(list);
+    snprintf(list + used, size - used, "%s%s", i == 0 ? "" : (i + 1 == n ? " or " : ", "), item);
+}
+
 int cli_parse_choice(const char *cmd, const char *opt, const char *text,
                      const int *allowed, int *out) {
     long v;
@@ -117,18 +124,29 @@ int cli_parse_choice(const char *cmd, const char *opt, const char *text,
             }
         }
     }
-    /* "8 or 16", "444, 422 or 420" */
     char list[96] = "";
     size_t n = 0;
     while (allowed[n]) n++;
     for (size_t i = 0; i < n; i++) {
-        char item[24];
-        snprintf(item, sizeof item, "%s%d", i == 0 ? "" : (i + 1 == n ? " or " : ", "),
-                 allowed[i]);
-        strncat(list, item, sizeof list - strlen(list) - 1);
+        char item[16];
+        snprintf(item, sizeof item, "%d", allowed[i]);
+        list_add(list, sizeof list, i, n, item);
     }
     return to_long(text, &v) ? cli_usage(cmd, "%s must be %s, got %s", opt, list, text)
                              : cli_usage(cmd, "%s must be %s, got '%s'", opt, list, text);
+}
+
+int cli_parse_keyword(const char *cmd, const char *opt, const char *text,
+                      const char *const *names, int count, int *out) {
+    char list[128] = "";
+    for (int i = 0; i < count; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = i;
+            return CLI_CONTINUE;
+        }
+        list_add(list, sizeof list, (size_t)i, (size_t)count, names[i]);
+    }
+    return cli_usage(cmd, "%s must be %s, got '%s'", opt, list, text);
 }
 
 int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out) {

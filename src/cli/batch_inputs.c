@@ -1,7 +1,7 @@
 /* batch_inputs.c: the inputs of `zeropix batch` and their outputs: reading
  * arguments, folders and list files, the base folder, output names,
  * clashes, shards, folder set-up and the completeness test of --skip-existing. */
-#define _DEFAULT_SOURCE /* DT_*, strdup, getdelim */
+#define _DEFAULT_SOURCE /* scandir, alphasort, strdup, strndup, getdelim */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -90,44 +90,32 @@ static int has_image_extension(const char *name) {
 
 /* ---- Gathering -------------------------------------------------------------- */
 
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+static int not_hidden(const struct dirent *e) {
+    return e->d_name[0] != '.'; /* hidden, and our own temporary files */
 }
 
 static int walk(batch_list *list, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) {
+    /* alphasort is strcoll, which is strcmp here: the tool never sets a locale. */
+    struct dirent **names;
+    int n = scandir(dir, &names, not_hidden, alphasort);
+    if (n < 0) {
         fprintf(stderr, "zeropix: %s: cannot read the folder: %s\n", dir, strerror(errno));
         return CLI_EXIT_FAILED;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
     int rc = CLI_CONTINUE;
-    struct dirent *e;
-    errno = 0;
-    while (rc == CLI_CONTINUE && (e = readdir(d))) {
-        if (e->d_name[0] == '.') continue; /* hidden, and our own temporary files */
-        if (n == cap) {
-            char **grown = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
-            if (!grown) rc = out_of_memory();
-            else names = grown;
-        }
-        if (rc == CLI_CONTINUE && !(names[n++] = join3(dir, "/", e->d_name))) rc = out_of_memory();
-    }
-    if (rc == CLI_CONTINUE && errno) {
-        fprintf(stderr, "zeropix: %s: cannot read the folder: %s\n", dir, strerror(errno));
-        rc = CLI_EXIT_FAILED;
-    }
-    closedir(d);
-    if (n) qsort(names, n, sizeof *names, by_name);
-    for (size_t i = 0; i < n && rc == CLI_CONTINUE; i++) {
+    for (int i = 0; i < n && rc == CLI_CONTINUE; i++) {
+        char *path = join3(dir, "/", names[i]->d_name);
         struct stat st;
-        if (lstat(names[i], &st) != 0) continue; /* gone meanwhile */
-        if (S_ISDIR(st.st_mode)) rc = walk(list, names[i]); /* links to folders are not followed */
-        else if (has_image_extension(names[i]) && stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
-            rc = add_item(list, names[i]);
+        if (!path) {
+            rc = out_of_memory();
+        } else if (lstat(path, &st) == 0) { /* else gone meanwhile */
+            if (S_ISDIR(st.st_mode)) rc = walk(list, path); /* links to folders are not followed */
+            else if (has_image_extension(path) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+                rc = add_item(list, path);
+        }
+        free(path);
     }
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    for (int i = 0; i < n; i++) free(names[i]);
     free(names);
     return rc;
 }

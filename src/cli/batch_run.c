@@ -19,16 +19,15 @@ typedef struct run_state {
     const batch_list *list;
     const batch_settings *set;
     atomic_size_t next;          /* the next input to take: the only shared
-                                    state a worker touches per file       */
+                                    state a worker touches per file; the
+                                    inputs below it are the ones started  */
     atomic_size_t done, skipped, failed;
     atomic_int stop;             /* --fail-fast or a signal: start no more */
-    unsigned char *started;      /* per input: 1 once a worker took it    */
     pthread_mutex_t print_lock;  /* progress, messages and report lines   */
     pthread_mutex_t end_lock;
     pthread_cond_t end_cond;     /* signalled when a worker ends          */
     int running;                 /* workers not ended (under end_lock)    */
     int line_shown;              /* a live progress line is on screen     */
-    int tty;                     /* progress as a live line               */
     double t0;
 } run_state;
 
@@ -51,21 +50,7 @@ static void on_signal(int sig) {
         stop_signal = sig;
         return;
     }
-    zp_unlink_partial_outputs();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void install_handlers(struct sigaction *saved) {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < 4; i++) {
-        sigaction(sigs[i], NULL, &saved[i]);
-        if (saved[i].sa_handler != SIG_IGN) sigaction(sigs[i], &sa, NULL);
-    }
+    cli_die_of_signal(sig);
 }
 
 /* ---- Printing (under print_lock) -------------------------------------------------- */
@@ -93,7 +78,7 @@ static void print_progress(run_state *r) {
     char line[256];
     snprintf(line, sizeof line, "zeropix batch: %zu/%zu, %zu failed, %zu skipped, "
              "%.1f images/s, ETA %s", finished, total, failed, skipped, rate, eta);
-    if (r->tty) {
+    if (r->set->progress == PROGRESS_TTY) {
         fprintf(stderr, "\r%s\033[K", line);
         r->line_shown = 1;
     } else {
@@ -139,11 +124,11 @@ static void finish_item(run_state *r, const batch_item *it, item_status st,
                         const cli_job_result *res, double ms) {
     atomic_size_t *counter = st == ST_DONE ? &r->done : st == ST_SKIPPED ? &r->skipped : &r->failed;
     atomic_fetch_add(counter, 1);
-    int say = (res && res->warning[0] && !r->set->quiet) || st == ST_FAILED;
-    if (!say && !r->set->report) return;
+    int warn = res && res->warning[0] && !r->set->quiet;
+    if (!warn && st != ST_FAILED && !r->set->report) return;
     pthread_mutex_lock(&r->print_lock);
-    if (say) clear_line(r);
-    if (res && res->warning[0] && !r->set->quiet)
+    if (warn || st == ST_FAILED) clear_line(r);
+    if (warn)
         fprintf(stderr, "zeropix: %s: warning: %s\n", it->input, res->warning);
     if (st == ST_FAILED)
         fprintf(stderr, "zeropix: %s: %s\n", res ? res->error_name : it->input,
@@ -160,7 +145,6 @@ static void *work(void *arg) {
         if (atomic_load(&r->stop) || stop_signal) break;
         size_t i = atomic_fetch_add(&r->next, 1);
         if (i >= r->list->count) break;
-        r->started[i] = 1;
         const batch_item *it = &r->list->items[i];
         double t = now_seconds();
         if (!it->output) {
@@ -229,7 +213,7 @@ static int tell_stop(run_state *r) {
 static void wait_workers(run_state *r) {
     const batch_settings *s = r->set;
     int show = s->progress == PROGRESS_TTY || s->progress == PROGRESS_PLAIN;
-    double next_show = now_seconds() + (r->tty ? 0 : s->interval);
+    double next_show = now_seconds() + (s->progress == PROGRESS_TTY ? 0 : s->interval);
     int told_stop = 0;
     pthread_mutex_lock(&r->end_lock);
     while (r->running > 0) {
@@ -260,16 +244,11 @@ int batch_run(const batch_list *list, const batch_settings *s) {
     memset(&r, 0, sizeof r);
     r.list = list;
     r.set = s;
-    r.tty = s->progress == PROGRESS_TTY;
-    if (!(r.started = calloc(list->count + 1, 1))) {
-        fprintf(stderr, "zeropix " BATCH_CMD ": out of memory\n");
-        return CLI_EXIT_FAILED;
-    }
     pthread_mutex_init(&r.print_lock, NULL);
     pthread_mutex_init(&r.end_lock, NULL);
     pthread_cond_init(&r.end_cond, NULL);
-    struct sigaction saved[4];
-    install_handlers(saved);
+    struct sigaction saved[CLI_STOP_SIGNALS];
+    cli_catch_signals(on_signal, saved);
     r.t0 = now_seconds();
 
     int n = s->workers < 1 ? 1 : s->workers;
@@ -288,13 +267,12 @@ int batch_run(const batch_list *list, const batch_settings *s) {
     }
     free(ws);
 
-    /* Inputs never started (--fail-fast, a signal): said in the report. */
-    size_t cancelled = 0;
-    for (size_t i = 0; i < list->count; i++) {
-        if (r.started[i]) continue;
-        cancelled++;
+    /* Inputs never started (--fail-fast, a signal): said in the report.
+     * Workers take inputs in order, so those are the ones from `next` on. */
+    size_t taken = atomic_load(&r.next);
+    size_t cancelled = taken < list->count ? list->count - taken : 0;
+    for (size_t i = list->count - cancelled; i < list->count; i++)
         report_line(&r, &list->items[i], ST_CANCELLED, NULL, 0);
-    }
     double elapsed = now_seconds() - r.t0;
     size_t done = atomic_load(&r.done), failed = atomic_load(&r.failed),
            skipped = atomic_load(&r.skipped);
@@ -310,20 +288,18 @@ int batch_run(const batch_list *list, const batch_settings *s) {
                     s->report_name);
     }
     if (failed || cancelled) rc = CLI_EXIT_FAILED;
-    free(r.started);
     pthread_cond_destroy(&r.end_cond);
     pthread_mutex_destroy(&r.end_lock);
     pthread_mutex_destroy(&r.print_lock);
 
     int sig = stop_signal;
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (size_t i = 0; i < 4; i++) sigaction(sigs[i], &saved[i], NULL);
+    cli_restore_signals(saved);
     if (sig) {
-        /* Die of the signal, as the shell expects of an interrupted command. */
+        /* Die of the signal, as the shell expects of an interrupted command
+         * (every output is complete by now: nothing to remove). */
         if (s->report) fflush(s->report);
         fflush(stderr);
-        signal(sig, SIG_DFL);
-        raise(sig);
+        cli_die_of_signal(sig);
         return 128 + sig;
     }
     return rc;

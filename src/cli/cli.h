@@ -46,6 +46,23 @@ void cli_help_ops(FILE *out);
  * stderr. NULL (after a message) only when out of memory. */
 zp_registry *cli_registry(int plugin_count, char *const *plugins);
 
+/* ---- Signals (main.c) ------------------------------------------------------ */
+
+/* The signals that stop zeropix: SIGINT, SIGTERM, SIGHUP and SIGQUIT. */
+#define CLI_STOP_SIGNALS 4
+struct sigaction;
+
+/* Catch the stop signals with `handler`, except those the parent left
+ * ignored (nohup). `saved` (CLI_STOP_SIGNALS entries, or NULL) receives the
+ * previous actions, for cli_restore_signals(). */
+void cli_catch_signals(void (*handler)(int), struct sigaction *saved);
+void cli_restore_signals(const struct sigaction *saved);
+
+/* Remove the temporary file of any output being written (the library's
+ * zp_unlink_partial_outputs) and die of `sig`, as the shell expects of an
+ * interrupted command. Async-signal-safe; the default stop handler. */
+void cli_die_of_signal(int sig);
+
 /* ---- Errors -------------------------------------------------------------- */
 
 /* "zeropix CMD: <message>" plus "Try 'zeropix CMD --help'." on stderr.
@@ -85,6 +102,11 @@ int cli_parse_int(const char *cmd, const char *opt, const char *text,
 int cli_parse_choice(const char *cmd, const char *opt, const char *text,
                      const int *allowed, int *out);
 
+/* One of the `count` words in `names`: its index goes to *out. The message
+ * lists them: "--fail-on must be none, truncated, error or warning, got 'x'". */
+int cli_parse_keyword(const char *cmd, const char *opt, const char *text,
+                      const char *const *names, int count, int *out);
+
 /* A non-negative decimal count up to UINT64_MAX. */
 int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
 
@@ -114,8 +136,7 @@ enum {
     CLI_GIVEN_SUBSAMPLING = 1u << 3,
     CLI_GIVEN_COMPRESSION = 1u << 4,
     CLI_GIVEN_DEPTH = 1u << 5,
-    CLI_GIVEN_THREADS = 1u << 6,
-    CLI_GIVEN_PNG_FILTER = 1u << 7
+    CLI_GIVEN_PNG_FILTER = 1u << 6
 };
 
 #define CLI_MAX_PLUGINS 64

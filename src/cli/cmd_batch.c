@@ -174,14 +174,12 @@ static int parse_template(const char *t) {
     return CLI_CONTINUE;
 }
 
+/* In batch_progress order: "live" is PROGRESS_TTY. */
 static int parse_progress(const char *text, batch_progress *out) {
     static const char *const names[] = {"auto", "live", "plain", "none"};
-    for (int i = 0; i < 4; i++)
-        if (!strcmp(text, names[i])) {
-            *out = (batch_progress)i;
-            return CLI_CONTINUE;
-        }
-    return cli_usage(CMD, "--progress must be auto, live, plain or none, got '%s'", text);
+    int i, r = cli_parse_keyword(CMD, "--progress", text, names, 4, &i);
+    if (r == CLI_CONTINUE) *out = (batch_progress)i;
+    return r;
 }
 
 static int parse_seconds(const char *text, double *out) {
@@ -198,7 +196,6 @@ static int parse_args(int argc, char **argv, batch_args *a) {
     int r = CLI_CONTINUE, c;
     cli_job_options_init(&a->job);
     a->progress = PROGRESS_AUTO;
-    a->interval = 0;
     opterr = 0;
     /* '+': options stop at the first OPERATION, so that what follows is
      * the chain and, after '--', the inputs. */
@@ -293,30 +290,27 @@ static int parse_shard(const batch_args *a, unsigned *k, unsigned *n) {
     char *end;
     if (strcmp(a->shard, "auto") == 0) {
         const char *id = getenv("SLURM_ARRAY_TASK_ID"), *idx = getenv("JOB_COMPLETION_INDEX");
-        const char *count = NULL, *from = NULL;
+        const char *from, *count_var; /* the variables K and N come from */
         if (id && *id) {
             const char *min = getenv("SLURM_ARRAY_TASK_MIN"), *step = getenv("SLURM_ARRAY_TASK_STEP");
             long lo = min && *min ? strtol(min, NULL, 10) : 0;
             long st = step && *step ? strtol(step, NULL, 10) : 1;
             kk = (strtol(id, &end, 10) - lo) / (st > 0 ? st : 1) + 1;
             if (*end) kk = 0;
-            count = getenv("SLURM_ARRAY_TASK_COUNT");
-            from = "SLURM_ARRAY_TASK_ID";
+            from = "SLURM_ARRAY_TASK_ID", count_var = "SLURM_ARRAY_TASK_COUNT";
         } else if (idx && *idx) {
             kk = strtol(idx, &end, 10) + 1;
             if (*end) kk = 0;
-            count = getenv("ZEROPIX_SHARD_COUNT");
-            from = "JOB_COMPLETION_INDEX";
+            from = "JOB_COMPLETION_INDEX", count_var = "ZEROPIX_SHARD_COUNT";
         } else {
             return cli_usage(CMD, "--shard auto: neither SLURM_ARRAY_TASK_ID nor "
                              "JOB_COMPLETION_INDEX is set");
         }
+        const char *count = getenv(count_var);
         nn = a->shard_count ? a->shard_count : count && *count ? strtol(count, &end, 10) : 0;
         if (nn < 1)
             return cli_usage(CMD, "--shard auto: the shard count is unknown (give "
-                             "--shard-count N or set %s)",
-                             strcmp(from, "SLURM_ARRAY_TASK_ID") ? "ZEROPIX_SHARD_COUNT"
-                                                                 : "SLURM_ARRAY_TASK_COUNT");
+                             "--shard-count N or set %s)", count_var);
         if (kk < 1 || kk > nn)
             return cli_usage(CMD, "--shard auto: %s=%s gives part %ld, outside 1..%ld", from,
                              getenv(from), kk, nn);

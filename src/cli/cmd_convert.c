@@ -48,6 +48,7 @@ void cli_help_convert(FILE *out) {
 
 typedef struct convert_args {
     const char *input, *output;
+    zp_format by_name;     /* the format OUTPUT's extension names, if any */
     cli_job_options job;
     char **ops;            /* the operations after OUTPUT */
     int op_count;
@@ -86,11 +87,11 @@ static int parse_args(int argc, char **argv, convert_args *a) {
         return cli_usage(CMD, "INPUT and OUTPUT must not be empty");
 
     zp_encode_options *enc = &a->job.enc;
-    zp_format by_name = cli_is_dash(a->output) ? ZP_FORMAT_UNKNOWN : zp_format_from_name(a->output);
+    a->by_name = cli_is_dash(a->output) ? ZP_FORMAT_UNKNOWN : zp_format_from_name(a->output);
     if (enc->format == ZP_FORMAT_UNKNOWN) {
         if (cli_is_dash(a->output))
             return cli_usage(CMD, "--format is required when OUTPUT is '-' (stdout)");
-        if ((enc->format = by_name) == ZP_FORMAT_UNKNOWN)
+        if ((enc->format = a->by_name) == ZP_FORMAT_UNKNOWN)
             return cli_usage(CMD, "cannot tell the output format from '%s': use .jpg, "
                              ".png, .pnm/.ppm/.pgm or --format", a->output);
     }
@@ -106,9 +107,7 @@ static int run(convert_args *a) {
     if (rc != CLI_CONTINUE) return rc;
     rc = cli_job_options_finish(CMD, &a->job, a->job.enc.format);
     if (rc == CLI_CONTINUE) {
-        zp_format by_name = cli_is_dash(a->output) ? ZP_FORMAT_UNKNOWN
-                                                    : zp_format_from_name(a->output);
-        if (by_name != ZP_FORMAT_UNKNOWN && by_name != a->job.enc.format)
+        if (a->by_name != ZP_FORMAT_UNKNOWN && a->by_name != a->job.enc.format)
             fprintf(stderr, "zeropix convert: note: writing %s into '%s' as --format says\n",
                     zp_format_name(a->job.enc.format), a->output);
         cli_job job;

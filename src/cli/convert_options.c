@@ -34,16 +34,13 @@ int cli_job_option(const char *cmd, cli_job_options *o, int c, const char *arg) 
         o->given |= CLI_GIVEN_COMPRESSION;
         return cli_parse_int(cmd, "--compression", arg, 0, 9, &o->enc.compression);
     case CLI_OPT_PNG_FILTER: {
+        /* In zp_png_filter order, from ZP_PNG_FILTER_AUTO = 0. */
         static const char *const names[] = {"auto",    "none",  "sub",     "up",
                                             "average", "paeth", "adaptive"};
         o->given |= CLI_GIVEN_PNG_FILTER;
-        for (int i = 0; i < 7; i++)
-            if (!strcmp(arg, names[i])) {
-                o->enc.png_filter = (zp_png_filter)i; /* ZP_PNG_FILTER_AUTO + i */
-                return CLI_CONTINUE;
-            }
-        return cli_usage(cmd, "--png-filter must be auto, none, sub, up, average, paeth or "
-                              "adaptive, got '%s'", arg);
+        int i, r = cli_parse_keyword(cmd, "--png-filter", arg, names, 7, &i);
+        if (r == CLI_CONTINUE) o->enc.png_filter = (zp_png_filter)i;
+        return r;
     }
     case CLI_OPT_DEPTH:
         o->given |= CLI_GIVEN_DEPTH;
@@ -54,16 +51,13 @@ int cli_job_option(const char *cmd, cli_job_options *o, int c, const char *arg) 
         return cli_parse_u64(cmd, "--max-pixels", arg, &o->dec.limits.max_pixels);
     case CLI_OPT_NO_LIMITS: o->no_limits = 1; return CLI_CONTINUE;
     case CLI_OPT_THREADS:
-        o->given |= CLI_GIVEN_THREADS;
         return cli_parse_int(cmd, "--threads", arg, 1, 64, &o->threads);
     case CLI_OPT_FAIL_ON: {
+        /* In zp_fail_on order, from ZP_FAIL_ON_NONE = 0. */
         static const char *const levels[] = {"none", "truncated", "error", "warning"};
-        for (int i = 0; i < 4; i++)
-            if (!strcmp(arg, levels[i])) {
-                o->dec.fail_on = (zp_fail_on)i;
-                return CLI_CONTINUE;
-            }
-        return cli_usage(cmd, "--fail-on must be none, truncated, error or warning, got '%s'", arg);
+        int i, r = cli_parse_keyword(cmd, "--fail-on", arg, levels, 4, &i);
+        if (r == CLI_CONTINUE) o->dec.fail_on = (zp_fail_on)i;
+        return r;
     }
     case CLI_OPT_SIMD: return cli_parse_simd(cmd, arg);
     case CLI_OPT_WHOLE_FRAME: o->whole_frame = 1; return CLI_CONTINUE;

@@ -186,27 +186,38 @@ static int unknown_command(const char *name) {
     return CLI_EXIT_USAGE;
 }
 
-/* Interrupted (Ctrl-C, kill, hang-up): remove the temporary file of an
- * output being written, then die of the same signal as the shell expects. */
-static void on_fatal_signal(int sig) {
+static const int stop_signals[CLI_STOP_SIGNALS] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+void cli_die_of_signal(int sig) {
     zp_unlink_partial_outputs();
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-static void install_signal_handlers(void) {
-    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+void cli_catch_signals(void (*handler)(int), struct sigaction *saved) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_fatal_signal;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+    for (size_t i = 0; i < CLI_STOP_SIGNALS; i++) {
         struct sigaction old;
+        memset(&old, 0, sizeof old);
+        sigaction(stop_signals[i], NULL, &old);
+        if (saved) saved[i] = old;
         /* A signal ignored by our parent (nohup, a background job's SIGINT)
          * stays ignored, as the convention is. */
-        if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
-        sigaction(fatal[i], &sa, NULL);
+        if (old.sa_handler != SIG_IGN) sigaction(stop_signals[i], &sa, NULL);
     }
+}
+
+void cli_restore_signals(const struct sigaction *saved) {
+    for (size_t i = 0; i < CLI_STOP_SIGNALS; i++) sigaction(stop_signals[i], &saved[i], NULL);
+}
+
+static void install_signal_handlers(void) {
+    /* Interrupted (Ctrl-C, kill, hang-up): remove the temporary file of an
+     * output being written, then die of the same signal as the shell expects. */
+    cli_catch_signals(cli_die_of_signal, NULL);
     /* Over the file-size limit: let the write fail with EFBIG, so the
      * conversion reports it and cleans up, instead of being killed. */
     signal(SIGXFSZ, SIG_IGN);
