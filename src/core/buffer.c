@@ -83,7 +83,6 @@ static void cache_put(void *p, size_t rounded) {
                 cache[i].p = p, cache[i].bytes = rounded, drop = NULL;
                 cache_bytes += rounded;
             }
-        /* Over the byte budget: free the largest other blocks first. */
         while (cache_bytes > CACHE_MAX_BYTES) {
             int big = -1;
             for (int i = 0; i < CACHE_SLOTS; i++)

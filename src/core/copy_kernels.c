@@ -3,21 +3,6 @@
 #include "core/copy_kernels.h"
 #include "core/simd_internal.h"
 
-/* Each pixel size gets its own loop with a constant-size memcpy, which the
- * compiler turns into plain loads and stores. */
-#define FOR_EACH_PIXEL_SIZE(LOOP, pixel)                                      \
-    switch (pixel) {                                                          \
-    case 1: LOOP(1); break;                                                   \
-    case 2: LOOP(2); break;                                                   \
-    case 3: LOOP(3); break;                                                   \
-    case 4: LOOP(4); break;                                                   \
-    case 6: LOOP(6); break;                                                   \
-    case 8: LOOP(8); break;                                                   \
-    case 12: LOOP(12); break;                                                 \
-    case 16: LOOP(16); break;                                                 \
-    default: LOOP(pixel); break;                                              \
-    }
-
 /* Tiles of TILE x TILE pixels, so that the TILE destination rows a tile
  * writes stay in the L1 cache while the source is read row by row. */
 #define TILE 16
@@ -34,7 +19,7 @@
 
 static void transpose_c(const char *src, ptrdiff_t src_stride, int32_t rows, int32_t cols,
                         size_t pixel, char *dst, ptrdiff_t dst_stride) {
-    FOR_EACH_PIXEL_SIZE(TRANSPOSE_PIXELS, pixel)
+    ZP__FOR_EACH_PIXEL_SIZE(TRANSPOSE_PIXELS, pixel)
 }
 
 #define REVERSE_PIXELS(K)                                                     \
@@ -42,7 +27,7 @@ static void transpose_c(const char *src, ptrdiff_t src_stride, int32_t rows, int
         memcpy(dst + (ptrdiff_t)i * (K), src + (ptrdiff_t)(n - 1 - i) * (K), (K))
 
 static void reverse_c(const char *src, int32_t n, size_t pixel, char *dst) {
-    FOR_EACH_PIXEL_SIZE(REVERSE_PIXELS, pixel)
+    ZP__FOR_EACH_PIXEL_SIZE(REVERSE_PIXELS, pixel)
 }
 
 static const struct zp_copy_kernels copy_kernels_c = {

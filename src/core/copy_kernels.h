@@ -12,6 +12,23 @@
 #include <stdint.h>
 #include "zeropix/simd.h"
 
+/* Expand LOOP(K) once per pixel size above with K a constant, so that each
+ * loop's memcpy(..., K) becomes plain loads and stores instead of a call
+ * per pixel; any other size gets the loop with the run-time size. For the
+ * C kernels and view_copy.c's pixel-by-pixel paths. */
+#define ZP__FOR_EACH_PIXEL_SIZE(LOOP, pixel)                                  \
+    switch (pixel) {                                                          \
+    case 1: LOOP(1); break;                                                   \
+    case 2: LOOP(2); break;                                                   \
+    case 3: LOOP(3); break;                                                   \
+    case 4: LOOP(4); break;                                                   \
+    case 6: LOOP(6); break;                                                   \
+    case 8: LOOP(8); break;                                                   \
+    case 12: LOOP(12); break;                                                 \
+    case 16: LOOP(16); break;                                                 \
+    default: LOOP(pixel); break;                                              \
+    }
+
 struct zp_copy_kernels {
     /* Blocked transpose: src holds `rows` rows of `cols` contiguous pixels,
      * row r at src + r*src_stride; dst gets `cols` rows of `rows`

@@ -40,6 +40,22 @@ static inline void transpose8x8_epi32(__m256i r[8]) {
     }
 }
 
+/* 3- and 6-byte pixels travel widened to 4 and 8 bytes: 24 bytes of a row
+ * (16 + 8, so nothing past them is read) become one register, bytes 0..11
+ * in the low lane and 12..23 in the high one, spread by `widen`; `narrow`
+ * packs each lane back to 12 bytes, stored as 24. */
+static inline __m256i load24_widened(const char *s, __m256i widen) {
+    __m128i lo = LOAD(s), hi = LOAD8(s + 16);
+    return _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(hi, lo, 12), lo), widen);
+}
+
+static inline void store24_narrowed(char *d, __m256i v, __m256i narrow) {
+    __m256i n = _mm256_shuffle_epi8(v, narrow);
+    __m128i a = _mm256_castsi256_si128(n), b = _mm256_extracti128_si256(n, 1);
+    STORE(d, _mm_or_si128(a, _mm_slli_si128(b, 12)));
+    STORE8(d + 16, _mm_srli_si128(b, 4));
+}
+
 static void tile4(const char *src, ptrdiff_t ss, char *dst, ptrdiff_t ds) {
     __m256i r[8];
     for (int k = 0; k < 8; k++) r[k] = LOAD32(src + k * ss);
@@ -47,25 +63,17 @@ static void tile4(const char *src, ptrdiff_t ss, char *dst, ptrdiff_t ds) {
     for (int k = 0; k < 8; k++) STORE32(dst + k * ds, r[k]);
 }
 
-/* 3-byte pixels: a row of 8 (24 bytes) widened to 8 dwords, one
- * 128-bit lane per half, transposed, narrowed back. */
+/* 3-byte pixels: a row of 8 (24 bytes) widened to 8 dwords, transposed,
+ * narrowed back. */
 static void tile3(const char *src, ptrdiff_t ss, char *dst, ptrdiff_t ds) {
     const __m256i widen = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1,
                                            0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
     const __m256i narrow = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
                                             0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
     __m256i r[8];
-    for (int k = 0; k < 8; k++) {
-        __m128i lo = LOAD(src + k * ss), hi = LOAD8(src + k * ss + 16);
-        r[k] = _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(hi, lo, 12), lo), widen);
-    }
+    for (int k = 0; k < 8; k++) r[k] = load24_widened(src + k * ss, widen);
     transpose8x8_epi32(r);
-    for (int k = 0; k < 8; k++) {
-        __m256i n = _mm256_shuffle_epi8(r[k], narrow);
-        __m128i a = _mm256_castsi256_si128(n), b = _mm256_extracti128_si256(n, 1);
-        STORE(dst + k * ds, _mm_or_si128(a, _mm_slli_si128(b, 12)));
-        STORE8(dst + k * ds + 16, _mm_srli_si128(b, 4));
-    }
+    for (int k = 0; k < 8; k++) store24_narrowed(dst + k * ds, r[k], narrow);
 }
 
 /* 4 x 4 qwords, one row per register, in place. */
@@ -92,17 +100,9 @@ static void tile6(const char *src, ptrdiff_t ss, char *dst, ptrdiff_t ds) {
     const __m256i narrow = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, -1, -1, -1, -1,
                                             0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, -1, -1, -1, -1);
     __m256i r[4];
-    for (int k = 0; k < 4; k++) {
-        __m128i lo = LOAD(src + k * ss), hi = LOAD8(src + k * ss + 16);
-        r[k] = _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(hi, lo, 12), lo), widen);
-    }
+    for (int k = 0; k < 4; k++) r[k] = load24_widened(src + k * ss, widen);
     transpose4x4_epi64(r);
-    for (int k = 0; k < 4; k++) {
-        __m256i n = _mm256_shuffle_epi8(r[k], narrow);
-        __m128i a = _mm256_castsi256_si128(n), b = _mm256_extracti128_si256(n, 1);
-        STORE(dst + k * ds, _mm_or_si128(a, _mm_slli_si128(b, 12)));
-        STORE8(dst + k * ds + 16, _mm_srli_si128(b, 4));
-    }
+    for (int k = 0; k < 4; k++) store24_narrowed(dst + k * ds, r[k], narrow);
 }
 
 static void transpose_avx2(const char *src, ptrdiff_t src_stride, int32_t rows, int32_t cols,

@@ -15,13 +15,17 @@ const char *zp_simd_name(zp_simd level) {
     return (unsigned)level < ZP_SIMD_LEVELS ? level_names[level] : "?";
 }
 
+/* 1 and *level set when `name` names a level; leaves the error message alone. */
+static int level_named(const char *name, zp_simd *level) {
+    if (!name) return 0;
+    for (int i = 0; i < ZP_SIMD_LEVELS; i++)
+        if (strcmp(name, level_names[i]) == 0) return *level = (zp_simd)i, 1;
+    if (strcmp(name, "c") == 0 || strcmp(name, "scalar") == 0) return *level = ZP_SIMD_NONE, 1;
+    return 0;
+}
+
 zp_status zp_simd_parse(const char *name, zp_simd *level) {
-    if (name) {
-        for (int i = 0; i < ZP_SIMD_LEVELS; i++)
-            if (strcmp(name, level_names[i]) == 0) return *level = (zp_simd)i, ZP_OK;
-        if (strcmp(name, "c") == 0 || strcmp(name, "scalar") == 0)
-            return *level = ZP_SIMD_NONE, ZP_OK;
-    }
+    if (level_named(name, level)) return ZP_OK;
     return zp__fail(ZP_ERR_INVALID_ARG,
                     "unknown SIMD level '%s' (choose none, sse4, avx2 or avx512)",
                     name ? name : "(null)");
@@ -102,16 +106,13 @@ void zp_simd_set_detector(zp_simd_detector detect) {
 }
 
 /* ZEROPIX_SIMD, read once; an unknown value is ignored with a warning,
- * since the variable may be set for many programs. */
+ * since the variable may be set for many programs (and without touching
+ * the calling thread's error message: this runs inside unrelated calls). */
 static int cap_from_environment(void) {
     const char *text = getenv("ZEROPIX_SIMD");
     zp_simd level = ZP_SIMD_AVX512;
-    if (text && *text && zp_simd_parse(text, &level) != ZP_OK) {
-        static const char msg[] =
-            "zeropix: ignoring ZEROPIX_SIMD: choose none, sse4, avx2 or avx512\n";
-        fputs(msg, stderr);
-        level = ZP_SIMD_AVX512;
-    }
+    if (text && *text && !level_named(text, &level))
+        fputs("zeropix: ignoring ZEROPIX_SIMD: choose none, sse4, avx2 or avx512\n", stderr);
     return (int)level;
 }
 

@@ -27,8 +27,8 @@ typedef struct zp__simd_family {
     const void   *c_table;                 /* the plain C reference          */
     zp__simd_fill fills[ZP_SIMD_LEVELS];   /* [0] unused; NULL: no overrides */
     void         *tables;                  /* ZP_SIMD_LEVELS tables of size  */
-    /* Filled once by zp__simd_table: */
-    zp_simd       levels[ZP_SIMD_LEVELS];  /* highest level <= L with a fill */
+    /* Filled once, on first use, by simd.c: */
+    zp_simd       levels[ZP_SIMD_LEVELS];  /* highest level <= L whose fill changed an entry */
     atomic_int    built;
 } zp__simd_family;
 
@@ -84,7 +84,7 @@ zp_simd zp__simd_family_level(zp__simd_family *f, zp_simd level);
     }                                                                         \
     typedef int zp__##fam##_family_defined /* swallows the caller's ';' */
 
-/* The families, for zp_simd_families (plugins/common/kernel_families.c). */
+/* The families, for zp_simd_families and zp_simd_set_detector (simd.c). */
 extern zp__simd_family zp__conv_family, zp__resize_family, zp__point_family,
     zp__copy_family;
 

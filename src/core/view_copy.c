@@ -55,9 +55,11 @@ static void move_pixels(block b, size_t pixel, const struct zp_copy_kernels *k) 
         k->transpose(b.src, b.ssy, b.rows, b.w, pixel, b.dst, b.dsx);
         return;
     }
-    for (int32_t r = 0; r < b.rows; r++) /* steps, channel subsets */
-        for (int32_t x = 0; x < b.w; x++)
-            memcpy(b.dst + r * b.dsy + x * b.dsx, b.src + r * b.ssy + x * b.ssx, pixel);
+#define EACH_PIXEL(K)                                                        \
+    for (int32_t r = 0; r < b.rows; r++)                                      \
+        for (int32_t x = 0; x < b.w; x++)                                     \
+            memcpy(b.dst + r * b.dsy + x * b.dsx, b.src + r * b.ssy + x * b.ssx, (K))
+    ZP__FOR_EACH_PIXEL_SIZE(EACH_PIXEL, pixel) /* steps, channel subsets */
 }
 
 /* 1 when the channels of a pixel are adjacent, so a pixel moves as one. */
@@ -65,40 +67,40 @@ static int pixels_whole(const zp_view *v) {
     return v->channels == 1 || v->stride_c == (ptrdiff_t)zp_dtype_size(v->dtype);
 }
 
+/* Move the block sample by sample, channel c of a pixel at `ssc` / `dsc`
+ * bytes from its channel 0 (views whose channels are not adjacent). */
+static void move_samples(block b, ptrdiff_t ssc, ptrdiff_t dsc, int32_t ch, size_t item) {
+#define EACH_SAMPLE(K)                                                       \
+    for (int32_t r = 0; r < b.rows; r++)                                      \
+        for (int32_t x = 0; x < b.w; x++)                                     \
+            for (int32_t c = 0; c < ch; c++)                                  \
+                memcpy(b.dst + r * b.dsy + x * b.dsx + c * dsc,               \
+                       b.src + r * b.ssy + x * b.ssx + c * ssc, (K))
+    switch (item) { /* the sample sizes, constant: loads and stores, not calls */
+    case 1: EACH_SAMPLE(1); break;
+    case 2: EACH_SAMPLE(2); break;
+    default: EACH_SAMPLE(4); break; /* f32 */
+    }
+}
+
 /* Rows y0..y0+rows-1 of v to or from `rows` packed rows at `packed`
  * (row_bytes apart). */
 static void view_to_packed(const zp_view *v, int32_t y0, int32_t rows, char *packed,
                            size_t row_bytes, const struct zp_copy_kernels *k) {
-    const size_t item = zp_dtype_size(v->dtype), ch = (size_t)v->channels;
-    const char *base = zp_view_pixel(v, 0, y0);
-    if (pixels_whole(v)) {
-        move_pixels((block){base, packed, v->stride_x, v->stride_y, (ptrdiff_t)(item * ch),
-                            (ptrdiff_t)row_bytes, v->width, rows},
-                    item * ch, k);
-        return;
-    }
-    for (int32_t r = 0; r < rows; r++) /* any channel stride */
-        for (int32_t x = 0; x < v->width; x++)
-            for (size_t c = 0; c < ch; c++)
-                memcpy(packed + r * row_bytes + (x * ch + c) * item,
-                       base + r * v->stride_y + x * v->stride_x + (ptrdiff_t)c * v->stride_c, item);
+    const size_t item = zp_dtype_size(v->dtype), pixel = item * (size_t)v->channels;
+    const block b = {zp_view_pixel(v, 0, y0), packed, v->stride_x, v->stride_y,
+                     (ptrdiff_t)pixel, (ptrdiff_t)row_bytes, v->width, rows};
+    if (pixels_whole(v)) move_pixels(b, pixel, k);
+    else move_samples(b, v->stride_c, (ptrdiff_t)item, v->channels, item);
 }
 
 static void packed_to_view(const char *packed, size_t row_bytes, const zp_view *v, int32_t y0,
                            int32_t rows, const struct zp_copy_kernels *k) {
-    const size_t item = zp_dtype_size(v->dtype), ch = (size_t)v->channels;
-    char *base = zp_view_pixel(v, 0, y0);
-    if (pixels_whole(v)) {
-        move_pixels((block){packed, base, (ptrdiff_t)(item * ch), (ptrdiff_t)row_bytes,
-                            v->stride_x, v->stride_y, v->width, rows},
-                    item * ch, k);
-        return;
-    }
-    for (int32_t r = 0; r < rows; r++)
-        for (int32_t x = 0; x < v->width; x++)
-            for (size_t c = 0; c < ch; c++)
-                memcpy(base + r * v->stride_y + x * v->stride_x + (ptrdiff_t)c * v->stride_c,
-                       packed + r * row_bytes + (x * ch + c) * item, item);
+    const size_t item = zp_dtype_size(v->dtype), pixel = item * (size_t)v->channels;
+    const block b = {packed, zp_view_pixel(v, 0, y0), (ptrdiff_t)pixel, (ptrdiff_t)row_bytes,
+                     v->stride_x, v->stride_y, v->width, rows};
+    if (pixels_whole(v)) move_pixels(b, pixel, k);
+    else move_samples(b, (ptrdiff_t)item, v->stride_c, v->channels, item);
 }
 
 /* Views whose pixels along a row lie further apart than its rows (a
@@ -145,19 +147,19 @@ void zp__copy_rows(const zp_view *src, const zp_view *dst, void *scratch) {
     const struct zp_copy_kernels *k = zp_copy_kernels();
     const size_t n = (size_t)src->width * (size_t)src->channels; /* fits: checked views */
     if (direct(src, dst)) {
-        const size_t row = n * zp_dtype_size(src->dtype);
+        const size_t pixel = zp_dtype_size(src->dtype) * (size_t)src->channels;
+        const size_t row = pixel * (size_t)src->width;
         if (zp_view_rows_packed(src) && zp_view_rows_packed(dst) && src->stride_y == dst->stride_y &&
             src->stride_y == (ptrdiff_t)row) {
             memcpy(dst->data, src->data, row * (size_t)src->height);
             return;
         }
-        const int32_t step =
-            direct_block_rows(src, dst, zp_dtype_size(src->dtype) * (size_t)src->channels);
+        const int32_t step = direct_block_rows(src, dst, pixel);
         for (int32_t y0 = 0; y0 < src->height; y0 += step) {
             const int32_t rows = src->height - y0 < step ? src->height - y0 : step;
             move_pixels((block){zp_view_pixel(src, 0, y0), zp_view_pixel(dst, 0, y0), src->stride_x,
                                 src->stride_y, dst->stride_x, dst->stride_y, src->width, rows},
-                        zp_dtype_size(src->dtype) * (size_t)src->channels, k);
+                        pixel, k);
         }
         return;
     }
