@@ -5,12 +5,15 @@
  *
  * Pieces hold whole rows and their size depends only on the row length,
  * so the file is the same for any number of threads. A piece carries a
- * copy of the row above it for the filters. Memory: 2 pieces per worker
- * (or 1 on a single thread), each raw, filtered and compressed: about
- * 1.5 MiB per worker, whatever the image size. */
+ * copy of the row above it for the filters. When the source lends rows of
+ * an 8-bit view in place, they stay valid for the whole encode and pieces
+ * read them there instead of copying them. Memory: 2 pieces per worker
+ * (or 1 on a single thread), each raw (unless lent), filtered and
+ * compressed: about 1.5 MiB per worker, whatever the image size. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <png.h>
 #include <zlib.h>
 #include "deflate_fast.h"
 #include "png_fast.h"
@@ -24,7 +27,9 @@
 #define IDAT_MAX ((size_t)1 << 24)
 
 typedef struct piece {
-    uint8_t  *raw;      /* rows + 1 rows: [0] is the row above            */
+    uint8_t  *raw;      /* rows + 1 rows, [0] the row above (copies only)  */
+    const uint8_t *row0, *above; /* first row and the row above it       */
+    ptrdiff_t stride;   /* bytes from a row to the next                    */
     uint8_t  *filtered; /* rows * (row_bytes + 1)                          */
     uint8_t  *scratch;  /* row_bytes, for the adaptive filter              */
     uint32_t *runs;     /* deflate_fast scratch                            */
@@ -38,6 +43,8 @@ typedef struct piece {
 typedef struct fast_enc {
     const zp__png_fast_params *p;
     size_t row_bytes, bpp, piece_rows;
+    int    lend;        /* rows read where the source lends them           */
+    uint8_t *zeros;     /* lend: the row above the first                   */
     piece *pieces;
     int    npieces;
     /* Workers take pieces in order: `taken` of `submitted` so far. */
@@ -47,34 +54,20 @@ typedef struct fast_enc {
     int  stop;
 } fast_enc;
 
-static uint32_t adler_of(const uint8_t *p, size_t n) {
-    uLong a = adler32(0L, Z_NULL, 0);
-    while (n) {
-        uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
-        a = adler32(a, p, k);
-        p += k;
-        n -= k;
-    }
-    return (uint32_t)a;
-}
-
-static uint32_t crc_of(uint32_t crc, const uint8_t *p, size_t n) {
-    while (n) {
-        uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
-        crc = (uint32_t)crc32(crc, p, k);
-        p += k;
-        n -= k;
-    }
-    return crc;
+/* CRC of an IDAT chunk holding p[0..n). */
+static uint32_t idat_crc(const uint8_t *p, size_t n) {
+    return (uint32_t)crc32_z(crc32(0L, (const Bytef *)"IDAT", 4), p, n);
 }
 
 /* Filter and deflate one piece: no allocation, no shared state. */
 static void encode_piece(const fast_enc *e, piece *pc) {
     size_t rb = e->row_bytes, n = (size_t)pc->rows * (rb + 1);
-    for (int32_t r = 0; r < pc->rows; r++)
-        zp__png_filter_row(e->p->filter, pc->raw + (size_t)(r + 1) * rb, pc->raw + (size_t)r * rb,
-                           rb, e->bpp, pc->filtered + (size_t)r * (rb + 1), pc->scratch);
-    pc->adler = adler_of(pc->filtered, n);
+    for (int32_t r = 0; r < pc->rows; r++) {
+        const uint8_t *cur = pc->row0 + (ptrdiff_t)r * pc->stride;
+        zp__png_filter_row(e->p->filter, cur, r ? cur - pc->stride : pc->above, rb, e->bpp,
+                           pc->filtered + (size_t)r * (rb + 1), pc->scratch);
+    }
+    pc->adler = (uint32_t)adler32_z(1L, pc->filtered, n); /* 1: adler32 of nothing */
     uint8_t *o = pc->out;
     if (pc->first) {
         *o++ = 0x78; /* deflate, 32 KiB window */
@@ -82,7 +75,7 @@ static void encode_piece(const fast_enc *e, piece *pc) {
     }
     o += zp__deflate_fast(pc->filtered, n, pc->last, pc->runs, o);
     pc->out_size = (size_t)(o - pc->out);
-    pc->crc = crc_of((uint32_t)crc32(0L, (const Bytef *)"IDAT", 4), pc->out, pc->out_size);
+    pc->crc = idat_crc(pc->out, pc->out_size);
 }
 
 static void *worker(void *arg) {
@@ -102,19 +95,12 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-static void put_be32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 static zp_status write_chunk(zp__writer *w, const char *type, const uint8_t *data, size_t n,
                              uint32_t crc) {
     uint8_t head[8], tail[4];
-    put_be32(head, (uint32_t)n);
+    png_save_uint_32(head, (uint32_t)n);
     memcpy(head + 4, type, 4);
-    put_be32(tail, crc);
+    png_save_uint_32(tail, crc);
     zp_status st = zp__writer_write(w, head, 8);
     if (!st && n) st = zp__writer_write(w, data, n);
     if (!st) st = zp__writer_write(w, tail, 4);
@@ -127,15 +113,14 @@ static zp_status write_piece(piece *pc, uint32_t *adler, size_t filtered_bytes, 
     size_t n = pc->out_size;
     uint32_t crc = pc->crc;
     if (pc->last) {
-        put_be32(pc->out + n, *adler);
-        crc = crc_of(crc, pc->out + n, 4);
+        png_save_uint_32(pc->out + n, *adler);
+        crc = (uint32_t)crc32(crc, pc->out + n, 4);
         n += 4;
     }
     if (n <= IDAT_MAX) return write_chunk(w, "IDAT", pc->out, n, crc);
     for (size_t off = 0; off < n; off += IDAT_MAX) { /* a very long row */
         size_t k = n - off < IDAT_MAX ? n - off : IDAT_MAX;
-        uint32_t c = crc_of((uint32_t)crc32(0L, (const Bytef *)"IDAT", 4), pc->out + off, k);
-        zp_status st = write_chunk(w, "IDAT", pc->out + off, k, c);
+        zp_status st = write_chunk(w, "IDAT", pc->out + off, k, idat_crc(pc->out + off, k));
         if (st) return st;
     }
     return ZP_OK;
@@ -152,10 +137,20 @@ static zp_status finish_piece(fast_enc *e, int workers, long k, uint32_t *adler,
     return write_piece(pc, adler, (size_t)pc->rows * (e->row_bytes + 1), w);
 }
 
-/* Rows of the source into a piece, in PNG's byte order. */
+/* Rows of the source for a piece: where the source lends them, or copied
+ * into the piece in PNG's byte order after the row above. */
 static zp_status fill_piece(fast_enc *e, zp__rowsource *rows, const uint8_t *above, int32_t y0,
                             piece *pc) {
     size_t rb = e->row_bytes;
+    if (e->lend) {
+        pc->row0 = zp__rowsource_row(rows, y0);
+        pc->stride = rows->src.stride_y;
+        pc->above = y0 ? pc->row0 - pc->stride : e->zeros;
+        return ZP_OK;
+    }
+    pc->above = pc->raw;
+    pc->row0 = pc->raw + rb;
+    pc->stride = (ptrdiff_t)rb;
     if (above) memcpy(pc->raw, above, rb);
     else memset(pc->raw, 0, rb);
     for (int32_t r = 0; r < pc->rows; r++) {
@@ -185,19 +180,21 @@ static void free_pieces(fast_enc *e) {
         free(e->pieces[i].out);
     }
     free(e->pieces);
+    free(e->zeros);
 }
 
 static zp_status alloc_pieces(fast_enc *e) {
     size_t rb = e->row_bytes, filtered = e->piece_rows * (rb + 1);
     if (!(e->pieces = calloc((size_t)e->npieces, sizeof *e->pieces))) goto nomem;
+    if (e->lend && !(e->zeros = calloc(1, rb))) goto nomem;
     for (int i = 0; i < e->npieces; i++) {
         piece *pc = &e->pieces[i];
-        pc->raw = malloc((e->piece_rows + 1) * rb);
+        pc->raw = e->lend ? NULL : malloc((e->piece_rows + 1) * rb);
         pc->filtered = malloc(filtered);
         pc->scratch = e->p->filter == ZP_PNG_FILTER_ADAPTIVE ? malloc(rb) : NULL;
         pc->runs = malloc(zp__deflate_fast_scratch(filtered) * sizeof *pc->runs);
         pc->out = malloc(2 + zp__deflate_fast_bound(filtered) + 4);
-        if (!pc->raw || !pc->filtered || !pc->runs || !pc->out ||
+        if ((!e->lend && !pc->raw) || !pc->filtered || !pc->runs || !pc->out ||
             (e->p->filter == ZP_PNG_FILTER_ADAPTIVE && !pc->scratch))
             goto nomem;
     }
@@ -210,6 +207,9 @@ zp_status zp__png_fast_write(zp__rowsource *rows, const zp__png_fast_params *p, 
     fast_enc e = {.p = p};
     e.bpp = (size_t)p->channels * (size_t)(p->depth / 8);
     e.row_bytes = (size_t)p->width * e.bpp;
+    /* Rows of a packed view (no row stream) lent in place all stay valid;
+     * 16-bit rows are still copied, into big-endian order. */
+    e.lend = p->depth == 8 && !rows->stream && !rows->scratch;
     e.piece_rows = PIECE_BYTES / (e.row_bytes + 1);
     if (e.piece_rows < 1) e.piece_rows = 1;
     if (e.piece_rows > (size_t)p->height) e.piece_rows = (size_t)p->height;
@@ -247,7 +247,7 @@ zp_status zp__png_fast_write(zp__rowsource *rows, const zp__png_fast_params *p, 
         pc->done = 0;
         st = fill_piece(&e, rows, above, y, pc);
         if (st) break;
-        above = pc->raw + (size_t)pc->rows * e.row_bytes;
+        above = pc->row0 + (ptrdiff_t)(pc->rows - 1) * pc->stride;
         y += pc->rows;
         if (workers) {
             pthread_mutex_lock(&e.mu);

@@ -219,6 +219,12 @@ static zp_view packed_view(void *data, int32_t w, int32_t h, int32_t ch, zp_dtyp
     return (zp_view){data, w, h, ch, dt, (ptrdiff_t)stride, ch * item, item, 0, NULL};
 }
 
+/* Bytes per row of packed pixels in a ring or window: ZP_ROW_ALIGN-aligned. */
+static size_t ring_stride(int32_t w, int32_t ch, zp_dtype dt) {
+    size_t row = (size_t)w * (size_t)ch * zp_dtype_size(dt);
+    return (row + ZP_ROW_ALIGN - 1) / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
+}
+
 static void run_fail(run *r, zp_status st, const char *message) {
     int expected = 0;
     if (atomic_compare_exchange_strong(&r->failed, &expected, (int)st)) {
@@ -373,6 +379,7 @@ static zp_status stage_band(node *n) {
     zp_status st;
     if (n->in_view.data) {
         st = zp_view_crop(&n->in_view, in_rect.x, in_rect.y, in_rect.width, in_rect.height, &in);
+        if (st) return st;
     } else {
         if ((st = fill_window(n, in_rect.y, in_rect.y + in_rect.height))) return st;
         const size_t px = (size_t)n->in_map.channels * zp_dtype_size(n->in_map.dtype);
@@ -381,7 +388,6 @@ static zp_status stage_band(node *n) {
                          in_rect.width, in_rect.height, n->in_map.channels, n->in_map.dtype,
                          n->win_stride);
     }
-    if (st) return st;
     in.flags |= ZP_VIEW_READONLY; /* a filter never writes its input */
     if (wait_room(n, y0)) {
         zp_view_release(&in);
@@ -453,8 +459,7 @@ static node *node_new(run *r, int32_t w, int32_t h, int32_t ch, zp_dtype dt) {
     n->height = h;
     n->channels = ch;
     n->dtype = dt;
-    size_t row = (size_t)w * (size_t)ch * zp_dtype_size(dt);
-    n->stride = (row + ZP_ROW_ALIGN - 1) / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
+    n->stride = ring_stride(w, ch, dt);
     atomic_init(&n->produced, 0);
     atomic_init(&n->released, 0);
     atomic_init(&n->finished, 0);
@@ -514,16 +519,13 @@ static zp_status node_alloc(node *n) {
     if (n->dec && !(n->spare_row = malloc(n->stride))) return zp__fail(ZP_ERR_NOMEM, "out of memory");
     if (n->stage && !n->in->whole) {
         const vmap *m = &n->in_map;
-        size_t row = (size_t)m->width * (size_t)m->channels * zp_dtype_size(m->dtype);
-        n->win_stride = (row + ZP_ROW_ALIGN - 1) / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
+        n->win_stride = ring_stride(m->width, m->channels, m->dtype);
         if (zp__mul_size(n->win_stride, (size_t)n->win_cap, &bytes))
             return zp__fail(ZP_ERR_OVERFLOW, "image too large");
         if (!(n->win = counted_alloc(bytes))) return ZP_ERR_NOMEM;
         n->win_data = zp_buffer_data(n->win);
         zp_view from = vmap_row(m, n->in->data, n->in->channels);
-        zp_view to = {n->win_data, m->width, 1, m->channels, m->dtype, (ptrdiff_t)n->win_stride,
-                      (ptrdiff_t)(m->channels * zp_dtype_size(m->dtype)),
-                      (ptrdiff_t)zp_dtype_size(m->dtype), 0, NULL};
+        zp_view to = packed_view(n->win_data, m->width, 1, m->channels, m->dtype, n->win_stride);
         size_t tmp = zp__copy_scratch_size(&from, &to);
         if (tmp && !(n->copy_tmp = malloc(tmp))) return zp__fail(ZP_ERR_NOMEM, "out of memory");
     }
@@ -658,8 +660,7 @@ static void push_crop(run *r, zp_decoder *dec, int denom) {
     m->o[1] -= got[1];
     src->width = got[2];
     src->height = got[3];
-    size_t row = (size_t)got[2] * (size_t)src->channels * zp_dtype_size(src->dtype);
-    src->stride = (row + ZP_ROW_ALIGN - 1) / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
+    src->stride = ring_stride(got[2], src->channels, src->dtype);
 }
 
 /* Shrink-on-load: a resize or thumbnail first in the chain (after view
