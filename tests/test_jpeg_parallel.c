@@ -1,15 +1,18 @@
 /* test_jpeg_parallel.c: the JPEG decoder's threaded Huffman decoding
- * (src/codec/jpeg_parallel.c), used for 1/8-size decodes when the caller
- * gives the decoder threads.
+ * (src/codec/jpeg_parallel.c), used for 1/8- and 1/4-size decodes when
+ * the caller gives the decoder threads.
  *
  * clean:   JPEGs of every sampling, with and without restart markers and
  *          Huffman optimisation, odd sizes, gray and CMYK, decode on 2, 3,
  *          4 and 7 threads to exactly the pixels of plain libjpeg at 1/8
- *          scale, from memory and from a file, and the threaded path was
- *          taken for each (zp__jpeg_par_scans counts it).
+ *          and 1/4 scale, from memory and from a file, and the threaded
+ *          path was taken for each (zp__jpeg_par_scans counts it). The
+ *          records keep only the coefficients libjpeg's scaled IDCTs read:
+ *          CTest runs this with libjpeg-turbo's SIMD IDCTs and, with
+ *          JSIMD_FORCENONE=1, its C ones.
  * damaged: cut, flipped, junk-inserted and marker-damaged copies give, on
  *          threads, the same status, warning and pixels as on one thread
- *          (plain libjpeg), under fail_on error and none.
+ *          (plain libjpeg), at 1/8 and 1/4, under fail_on error and none.
  *
  * Usage: test_jpeg_parallel clean|damaged. Temporary files go to the
  * current folder. */
@@ -57,7 +60,7 @@ static uint8_t *make_test_jpeg(const params *p, uint32_t seed, size_t *size) {
     return jpg;
 }
 
-/* What a zeropix decode at 1/8 size gave. */
+/* What a zeropix decode at 1/denom size gave. */
 typedef struct outcome {
     zp_status status;
     char message[256];
@@ -67,8 +70,8 @@ typedef struct outcome {
     int channels;
 } outcome;
 
-static outcome decode_eighth(const uint8_t *data, size_t size, const char *path, int threads,
-                             zp_fail_on fail_on) {
+static outcome decode_scaled(const uint8_t *data, size_t size, const char *path, int denom,
+                             int threads, zp_fail_on fail_on) {
     outcome o = {0};
     zp_decode_options opt;
     zp_decode_options_init(&opt);
@@ -76,7 +79,7 @@ static outcome decode_eighth(const uint8_t *data, size_t size, const char *path,
     zp_decoder *dec = NULL;
     o.status = path ? zp_decoder_open_file(path, &opt, &dec) : zp_decoder_open_memory(data, size, &opt, &dec);
     int32_t got[4];
-    if (!o.status) o.status = zp__decoder_set_window(dec, 8, NULL, got);
+    if (!o.status) o.status = zp__decoder_set_window(dec, denom, NULL, got);
     zp_image img = {0};
     if (!o.status) {
         zp__decoder_set_threads(dec, threads);
@@ -128,42 +131,50 @@ static void test_clean(void) {
     char path[64];
     snprintf(path, sizeof path, "jpeg_parallel_%d.jpg", (int)getpid());
     const int thread_counts[] = {2, 3, 4, 7};
+    const int denoms[] = {8, 4};
     for (size_t i = 0; i < sizeof clean_cases / sizeof clean_cases[0]; i++) {
         const params *p = &clean_cases[i];
         size_t size;
-        int ow = 0, oh = 0, oc = 0;
         uint8_t *jpg = make_test_jpeg(p, (uint32_t)i, &size);
         CHECK(jpg != NULL);
         if (!jpg) continue;
-        uint8_t *want = oracle_decode_scaled(jpg, size, 8, &ow, &oh, &oc, NULL);
-        const size_t want_bytes = (size_t)ow * oh * oc;
-        CHECK(want != NULL);
         write_file(path, jpg, size);
-        for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++)
-            for (int from_file = 0; from_file < 2; from_file++) {
-                unsigned long before = atomic_load(&zp__jpeg_par_scans);
-                outcome o = decode_eighth(jpg, size, from_file ? path : NULL, thread_counts[t],
-                                          ZP_FAIL_ON_ERROR);
-                int used = atomic_load(&zp__jpeg_par_scans) == before + 1;
-                /* CMYK comes out as RGB: that one is compared with one
-                 * thread (plain libjpeg too) below */
-                int same = !o.status && want &&
-                           (p->comps == 4 || (o.bytes == want_bytes && memcmp(o.px, want, want_bytes) == 0));
-                if (!used || !same)
-                    fprintf(stderr, "case %zu (%dx%d, %d comps, %dx%d, q%d, rst %d, opt %d), %d threads, %s: %s%s\n",
-                            i, p->w, p->h, p->comps, p->h0, p->v0, p->quality, p->restart_mcus,
-                            p->optimize, thread_counts[t], from_file ? "file" : "memory",
-                            used ? "" : "threaded path not taken; ", same ? "same" : o.message[0] ? o.message : "pixels differ");
-                CHECK(used);
-                CHECK(same);
-                if (p->comps == 4) {
-                    outcome one = decode_eighth(jpg, size, NULL, 1, ZP_FAIL_ON_ERROR);
-                    CHECK(same_outcome(&o, &one));
-                    free(one.px);
+        for (size_t d = 0; d < sizeof denoms / sizeof denoms[0]; d++) {
+            const int denom = denoms[d];
+            int ow = 0, oh = 0, oc = 0;
+            uint8_t *want = oracle_decode_scaled(jpg, size, denom, &ow, &oh, &oc, NULL);
+            const size_t want_bytes = (size_t)ow * oh * oc;
+            CHECK(want != NULL);
+            for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++)
+                for (int from_file = 0; from_file < 2; from_file++) {
+                    unsigned long before = atomic_load(&zp__jpeg_par_scans);
+                    outcome o = decode_scaled(jpg, size, from_file ? path : NULL, denom,
+                                              thread_counts[t], ZP_FAIL_ON_ERROR);
+                    int used = atomic_load(&zp__jpeg_par_scans) == before + 1;
+                    /* CMYK comes out as RGB: that one is compared with one
+                     * thread (plain libjpeg too) below */
+                    int same = !o.status && want &&
+                               (p->comps == 4 ||
+                                (o.bytes == want_bytes && memcmp(o.px, want, want_bytes) == 0));
+                    if (!used || !same)
+                        fprintf(stderr,
+                                "case %zu (%dx%d, %d comps, %dx%d, q%d, rst %d, opt %d), 1/%d, "
+                                "%d threads, %s: %s%s\n",
+                                i, p->w, p->h, p->comps, p->h0, p->v0, p->quality, p->restart_mcus,
+                                p->optimize, denom, thread_counts[t], from_file ? "file" : "memory",
+                                used ? "" : "threaded path not taken; ",
+                                same ? "same" : o.message[0] ? o.message : "pixels differ");
+                    CHECK(used);
+                    CHECK(same);
+                    if (p->comps == 4) {
+                        outcome one = decode_scaled(jpg, size, NULL, denom, 1, ZP_FAIL_ON_ERROR);
+                        CHECK(same_outcome(&o, &one));
+                        free(one.px);
+                    }
+                    free(o.px);
                 }
-                free(o.px);
-            }
-        free(want);
+            free(want);
+        }
         free(jpg);
     }
     unlink(path);
@@ -185,13 +196,14 @@ static size_t scan_start(const uint8_t *d, size_t n) {
 static int check_same(const uint8_t *data, size_t size, const char *what) {
     int bad = 0;
     const zp_fail_on modes[] = {ZP_FAIL_ON_ERROR, ZP_FAIL_ON_NONE};
-    for (int m = 0; m < 2; m++) {
-        outcome one = decode_eighth(data, size, NULL, 1, modes[m]);
+    for (int m = 0; m < 4; m++) {
+        const int denom = m < 2 ? 8 : 4;
+        outcome one = decode_scaled(data, size, NULL, denom, 1, modes[m % 2]);
         for (int t = 2; t <= 3; t++) {
-            outcome many = decode_eighth(data, size, NULL, t, modes[m]);
+            outcome many = decode_scaled(data, size, NULL, denom, t, modes[m % 2]);
             if (!same_outcome(&one, &many)) {
-                fprintf(stderr, "%s, fail_on %d, %d threads: %s / %s vs one thread %s / %s\n", what,
-                        (int)modes[m], t, zp_status_str(many.status), many.message,
+                fprintf(stderr, "%s, 1/%d, fail_on %d, %d threads: %s / %s vs one thread %s / %s\n",
+                        what, denom, (int)modes[m % 2], t, zp_status_str(many.status), many.message,
                         zp_status_str(one.status), one.message);
                 bad = 1;
             }

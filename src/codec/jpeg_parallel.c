@@ -14,15 +14,30 @@
 size_t zp__jpeg_par_min_bytes = (size_t)1 << 20;
 atomic_ulong zp__jpeg_par_scans;
 
+#if defined(__GNUC__)
+#  define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#  define ALWAYS_INLINE inline
+#endif
+
 #define LOOKAHEAD 10        /* bits of the direct Huffman lookup          */
 #define MAX_THREADS 16
 #define MAX_CANDIDATES 1024 /* MCU starts a speculative thread offers     */
-#define MCU_RECORD_MAX (2 + 1 + 63 * 3) /* bytes one block may record     */
+#define MCU_RECORD_MAX (2 + 1 + 63 * 5) /* bytes one block may record     */
+#define RECORD_STEP ((size_t)1 << 20)   /* records count against the cap
+                                           in steps of this many bytes   */
 
 /* ---- Huffman tables (JPEG Annex C, built as libjpeg builds them) ---------- */
 
+/* fast[] entries, indexed by the next LOOKAHEAD bits: 0 when the code is
+ * longer; else bits 0-4 the bits to drop, bits 8-15 the symbol and, with
+ * FAST_WHOLE, the value that follows the code was within the LOOKAHEAD
+ * bits too: the bits to drop include it and bits 16-31 hold it, signed
+ * (0 for a symbol of size 0). */
+#define FAST_WHOLE 0x20
+
 typedef struct htable {
-    uint16_t fast[1 << LOOKAHEAD]; /* (length << 8) | symbol; 0: longer code */
+    int32_t fast[1 << LOOKAHEAD];
     int32_t maxcode[18];           /* largest code of each length; -1: none  */
     int32_t valoffset[18];
     uint8_t huffval[256];
@@ -69,9 +84,18 @@ static int build_table(const JHUFF_TBL *src, int is_dc, htable *t) {
     p = 0;
     for (int l = 1; l <= LOOKAHEAD; l++)
         for (int i = 0; i < src->bits[l]; i++, p++) {
+            const int sym = src->huffval[p], s = sym & 15;
             uint32_t first = code[p] << (LOOKAHEAD - l);
-            for (uint32_t k = 0; k < (1u << (LOOKAHEAD - l)); k++)
-                t->fast[first + k] = (uint16_t)(l << 8 | src->huffval[p]);
+            for (uint32_t k = 0; k < (1u << (LOOKAHEAD - l)); k++) {
+                int32_t e = sym << 8 | l;
+                if (l + s <= LOOKAHEAD) {
+                    /* the value's s bits follow the code's l (Figure F.12) */
+                    int v = s ? (int)(k >> (LOOKAHEAD - l - s)) : 0;
+                    if (s && v < (1 << (s - 1))) v += 1 - (1 << s);
+                    e = (int32_t)((uint32_t)v << 16) | sym << 8 | FAST_WHOLE | (l + s);
+                }
+                t->fast[first + k] = e;
+            }
         }
     return 1;
 }
@@ -150,46 +174,94 @@ static inline void fill(bitreader *br) {
     fill_slow(br);
 }
 
-static inline unsigned peek(const bitreader *br, int n) { return (unsigned)(br->buf >> (64 - n)); }
+/* The decoding loops work on a copy of the reader's bit buffer in local
+ * variables, which the compiler keeps in registers: the reader itself,
+ * whose address is taken, would be read and written through memory at
+ * every code. refill() hands the copy back to the reader when it runs low. */
+typedef struct bitwin {
+    uint64_t buf;
+    int bits;
+} bitwin;
 
-static inline void drop(bitreader *br, int n) {
-    br->buf <<= n;
-    br->bits -= n;
+static ALWAYS_INLINE void refill(bitwin *win, bitreader *br) {
+    if (win->bits >= 32) return;
+    br->buf = win->buf;
+    br->bits = win->bits;
+    fill(br);
+    win->buf = br->buf;
+    win->bits = br->bits;
 }
 
-static int decode_slow(bitreader *br, const htable *t) {
+static inline unsigned peek(const bitwin *win, int n) { return (unsigned)(win->buf >> (64 - n)); }
+
+static inline void drop(bitwin *win, int n) {
+    win->buf <<= n;
+    win->bits -= n;
+}
+
+/* A code longer than LOOKAHEAD bits: its symbol, or -1 for no such code
+ * (libjpeg's "bad Huffman code"). */
+static int decode_slow(bitwin *win, const htable *t) {
     for (int l = LOOKAHEAD + 1; l <= 16; l++) {
-        int32_t code = (int32_t)peek(br, l);
+        int32_t code = (int32_t)peek(win, l);
         if (code <= t->maxcode[l]) {
-            drop(br, l);
+            drop(win, l);
             return t->huffval[(code + t->valoffset[l]) & 0xFF];
         }
     }
-    return -1; /* no such code: libjpeg's "bad Huffman code" */
-}
-
-/* A symbol; needs at least 16 bits in the buffer (fill first). */
-static inline int decode(bitreader *br, const htable *t) {
-    unsigned e = t->fast[peek(br, LOOKAHEAD)];
-    if (e) {
-        drop(br, (int)(e >> 8));
-        return (int)(e & 0xFF);
-    }
-    return decode_slow(br, t);
+    return -1;
 }
 
 /* The s-bit value that follows a symbol (Figure F.12), s in 1..15. */
-static inline int receive(bitreader *br, int s) {
-    int v = (int)peek(br, s);
-    drop(br, s);
+static inline int receive(bitwin *win, int s) {
+    int v = (int)peek(win, s);
+    drop(win, s);
     return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+}
+
+/* A symbol and the value after it, into *v (0 for size 0); -1 on a bad
+ * code. Needs at least 32 bits in the buffer (refill first). */
+static ALWAYS_INLINE int decode_value(bitwin *win, const htable *t, int *v) {
+    const int32_t e = t->fast[peek(win, LOOKAHEAD)];
+    if (e & FAST_WHOLE) {
+        drop(win, e & 31);
+        *v = e >> 16;
+        return (e >> 8) & 0xFF;
+    }
+    int sym;
+    if (e) {
+        drop(win, e & 31);
+        sym = (e >> 8) & 0xFF;
+    } else if ((sym = decode_slow(win, t)) < 0) {
+        return -1;
+    }
+    *v = sym & 15 ? receive(win, sym & 15) : 0;
+    return sym;
+}
+
+/* A symbol and the value after it, skipped; -1 on a bad code. */
+static ALWAYS_INLINE int skip_value(bitwin *win, const htable *t) {
+    const int32_t e = t->fast[peek(win, LOOKAHEAD)];
+    int sym;
+    if (e & FAST_WHOLE) {
+        drop(win, e & 31);
+        return (e >> 8) & 0xFF;
+    }
+    if (e) {
+        drop(win, e & 31);
+        sym = (e >> 8) & 0xFF;
+    } else if ((sym = decode_slow(win, t)) < 0) {
+        return -1;
+    }
+    drop(win, sym & 15);
+    return sym;
 }
 
 /* ---- Threads and their records --------------------------------------------- */
 
 typedef struct block_kind {
     const htable *dc, *ac;
-    int keep_ac; /* libjpeg's ac_needed: the scaled IDCT reads the ACs */
+    uint64_t need; /* bit k: the scaled IDCT reads the AC of zigzag index k */
 } block_kind;
 
 typedef struct candidate {
@@ -212,10 +284,11 @@ typedef struct worker {
     pthread_t tid;
     int started;
     /* results */
-    uint8_t *rec;           /* per block: int16 DC difference; with
-                               keep_ac, a count n and n x (zigzag index,
-                               int16 value)                               */
+    uint8_t *rec;           /* per block: int16 DC difference; when its
+                               kind needs ACs, a count n and n entries
+                               (see put_ac)                               */
     size_t rec_len, rec_cap;
+    size_t counted;         /* bytes added to par->record_bytes          */
     candidate cand[MAX_CANDIDATES];
     int ncand;
     restart *rst;
@@ -272,33 +345,65 @@ static int reserve(void *array, size_t *cap, size_t need, size_t item, size_t fi
     return 1;
 }
 
-/* Records: also counted against the run's cap. */
+/* Room for records up to `need` bytes. The bytes written count against
+ * the run's cap (in steps, so the threads seldom touch the shared count);
+ * capacity reserved but not written is address space, not memory. */
 static int reserve_records(worker *w, size_t need) {
     zp__jpeg_par *par = w->par;
-    size_t old = w->rec_cap;
-    if (!reserve(&w->rec, &w->rec_cap, need, 1, (size_t)64 << 10)) return 0;
-    return atomic_fetch_add(&par->record_bytes, w->rec_cap - old) + (w->rec_cap - old) <=
-           par->record_cap;
+    if (need > w->counted) {
+        size_t step = need - w->counted > RECORD_STEP ? need - w->counted : RECORD_STEP;
+        if (atomic_fetch_add(&par->record_bytes, step) + step > par->record_cap) return 0;
+        w->counted += step;
+    }
+    return reserve(&w->rec, &w->rec_cap, need, 1, (size_t)64 << 10);
 }
 
 enum { MCU_OK, MCU_BAD, MCU_NOMEM };
 
-#if defined(__GNUC__)
-#  define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#  define ALWAYS_INLINE inline
-#endif
+/* An AC coefficient's record entry: 16 bits, the zigzag index k (1..63)
+ * above a 10-bit value, for values -512..511 (nearly all); else 16 zero
+ * bits, then k and the int16 value (5 bytes). */
+static inline uint8_t *put_ac(uint8_t *o, int k, int v) {
+    if (v >= -512 && v <= 511) {
+        const uint16_t e = (uint16_t)(k << 10 | (v & 0x3FF));
+        memcpy(o, &e, 2);
+        return o + 2;
+    }
+    const int16_t v16 = (int16_t)v;
+    memset(o, 0, 2);
+    o[2] = (uint8_t)k;
+    memcpy(o + 3, &v16, 2);
+    return o + 5;
+}
 
-/* The AC codes of one block: with `keep`, recorded at *out as a count and
- * (zigzag index, int16 value) pairs; without, only skipped. Inlined with
- * `keep` constant, so neither loop tests it. 0 on a bad code. */
-static ALWAYS_INLINE int decode_acs(bitreader *br, const htable *ac, uint8_t **out, const int keep) {
+/* The entry at *rp: sets *k and *v, returns the next entry. */
+static inline const uint8_t *get_ac(const uint8_t *rp, int *k, int *v) {
+    uint16_t e;
+    memcpy(&e, rp, 2);
+    if (e) {
+        *k = e >> 10;
+        *v = (int)(e & 0x3FF) - (int)(e & 0x200) * 2;
+        return rp + 2;
+    }
+    int16_t v16;
+    memcpy(&v16, rp + 3, 2);
+    *k = rp[2];
+    *v = v16;
+    return rp + 5;
+}
+
+/* The AC codes of one block: those whose zigzag index is in `need` are
+ * recorded at *out as a count and (zigzag index, int16 value) pairs, the
+ * others only skipped. Inlined with `keep` constant (0: need is 0), so the
+ * skipping loop tests nothing. 0 on a bad code. */
+static ALWAYS_INLINE int decode_acs(bitwin *win, bitreader *br, const htable *ac, uint64_t need, uint8_t **out,
+                                    const int keep) {
     uint8_t *o = *out;
     uint8_t *count = keep ? o++ : NULL;
     unsigned n = 0;
     for (int k = 1; k < 64; k++) {
-        fill(br);
-        int rs = decode(br, ac);
+        refill(win, br);
+        int v, rs = keep ? decode_value(win, ac, &v) : skip_value(win, ac);
         if (rs < 0) return 0;
         int r = rs >> 4, s = rs & 15;
         if (!s) {
@@ -307,16 +412,11 @@ static ALWAYS_INLINE int decode_acs(bitreader *br, const htable *ac, uint8_t **o
             continue;
         }
         k += r;
-        if (!keep) {
-            drop(br, s);
-            continue;
-        }
-        int16_t v = (int16_t)receive(br, s);
         /* past 63 (bad data): libjpeg's natural-order table sends it to the
          * last coefficient, as here */
-        *o++ = (uint8_t)(k < 63 ? k : 63);
-        memcpy(o, &v, 2);
-        o += 2;
+        const int at = k < 63 ? k : 63;
+        if (!keep || !(need >> at & 1)) continue;
+        o = put_ac(o, at, v);
         n++;
     }
     if (keep) *count = (uint8_t)n;
@@ -329,17 +429,21 @@ static int decode_one_mcu(worker *w, bitreader *br) {
     zp__jpeg_par *par = w->par;
     if (!reserve_records(w, w->rec_len + (size_t)par->blocks * MCU_RECORD_MAX)) return MCU_NOMEM;
     uint8_t *o = w->rec + w->rec_len;
+    bitwin win = {br->buf, br->bits};
     for (int b = 0; b < par->blocks; b++) {
         const block_kind *bk = &par->kind[b];
-        fill(br);
-        int s = decode(br, bk->dc);
-        if (s < 0) return MCU_BAD;
-        int16_t diff = s ? (int16_t)receive(br, s) : 0;
-        memcpy(o, &diff, 2);
+        refill(&win, br);
+        int diff;
+        if (decode_value(&win, bk->dc, &diff) < 0) return MCU_BAD;
+        const int16_t d16 = (int16_t)diff;
+        memcpy(o, &d16, 2);
         o += 2;
-        if (!(bk->keep_ac ? decode_acs(br, bk->ac, &o, 1) : decode_acs(br, bk->ac, &o, 0)))
+        if (!(bk->need ? decode_acs(&win, br, bk->ac, bk->need, &o, 1)
+                       : decode_acs(&win, br, bk->ac, 0, &o, 0)))
             return MCU_BAD;
     }
+    br->buf = win.buf;
+    br->bits = win.bits;
     if (br->bits < 0) return MCU_BAD; /* needed bits past a marker */
     w->rec_len = (size_t)(o - w->rec);
     return MCU_OK;
@@ -476,6 +580,32 @@ out:
 
 /* ---- Set-up, merge --------------------------------------------------------- */
 
+static const uint8_t natural_order[64] = {
+    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
+    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
+    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+/* Whether libjpeg's IDCT to `size` x `size` pixels (jidctred.c, and its
+ * SIMD versions) reads coefficient row (or column) i: at 1 only the DC;
+ * at 2 rows 0, 1, 3, 5 and 7; at 4 all but row 4; at 8 all. */
+static int idct_reads(int size, int i) {
+    switch (size) {
+    case 1: return i == 0;
+    case 2: return i == 0 || (i & 1);
+    case 4: return i != 4;
+    default: return 1;
+    }
+}
+
+/* Bit k set: the IDCT to `size` pixels reads the AC of zigzag index k. */
+static uint64_t needed_acs(int size) {
+    uint64_t need = 0;
+    for (int k = 1; k < 64; k++)
+        if (idct_reads(size, natural_order[k] >> 3) && idct_reads(size, natural_order[k] & 7))
+            need |= (uint64_t)1 << k;
+    return need;
+}
+
 /* libjpeg's decision (jdhuff.c, start_pass_huff_decoder) of which blocks'
  * ACs it stores, and the tables of each block of an MCU. */
 static int setup_blocks(zp__jpeg_par *par, j_decompress_ptr c) {
@@ -495,7 +625,7 @@ static int setup_blocks(zp__jpeg_par *par, j_decompress_ptr c) {
             return 0;
         par->kind[b].dc = &par->tables[dc];
         par->kind[b].ac = &par->tables[at];
-        par->kind[b].keep_ac = comp->component_needed && comp->DCT_scaled_size > 1;
+        par->kind[b].need = comp->component_needed ? needed_acs(comp->DCT_scaled_size) : 0;
     }
     return 1;
 }
@@ -562,13 +692,13 @@ void zp__jpeg_par_free(zp__jpeg_par *par) {
 }
 
 /* Sequential Huffman, 8-bit, one scan with every component; and output at
- * 1/8 size (DCT_scaled_size 1 for the largest components), where libjpeg
- * needs only the DC of those blocks: the records are then small (about a
- * third of the file's size for a 4:2:0 photo, whose chroma blocks keep
- * their ACs for the 2x2 IDCT). At larger scales they would be several
- * times the file, held until libjpeg reads them. */
+ * 1/8 or 1/4 size (DCT_scaled_size 1 or 2 for the largest components),
+ * where libjpeg's scaled IDCTs read few of the coefficients (needed_acs):
+ * the records are then 0.4 to 1.5 times the scan's size for 4:2:0 photos.
+ * At larger scales they would be several times the file, held until
+ * libjpeg reads them. */
 static int qualifies(j_decompress_ptr c) {
-    return c->min_DCT_scaled_size == 1 && !c->progressive_mode && !c->arith_code && c->data_precision == 8 &&
+    return c->min_DCT_scaled_size <= 2 && !c->progressive_mode && !c->arith_code && c->data_precision == 8 &&
            c->comps_in_scan == c->num_components && c->Ss == 0 && c->Se == 63 && c->Ah == 0 &&
            c->Al == 0 && !c->buffered_image && c->comps_in_scan <= MAX_COMPS_IN_SCAN;
 }
@@ -590,9 +720,10 @@ zp__jpeg_par *zp__jpeg_par_run(j_decompress_ptr c, const uint8_t *data, size_t s
     par->drop_behind = mapped;
     par->threads = threads;
     par->restart_interval = c->restart_interval;
-    /* Crafted data could make records of up to ~12 bytes per byte; past
-     * this cap (photos need a third of it) libjpeg decodes instead. */
-    par->record_cap = bytes + ((size_t)16 << 20);
+    /* Crafted data could make records of up to ~10 bytes per byte; past
+     * this cap libjpeg decodes instead. The bench photos need 0.41 times
+     * the scan at 1/8, 1.3 to 1.5 times at 1/4. */
+    par->record_cap = 2 * bytes + ((size_t)16 << 20);
     if (!setup_blocks(par, c)) {
         zp__jpeg_par_free(par);
         return NULL;
@@ -634,11 +765,6 @@ zp__jpeg_par *zp__jpeg_par_run(j_decompress_ptr c, const uint8_t *data, size_t s
 
 /* ---- libjpeg's side ------------------------------------------------------- */
 
-static const uint8_t natural_order[64] = {
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
-    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
-    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
-
 boolean zp__jpeg_par_decode_mcu(zp__jpeg_par *par, j_decompress_ptr c, JBLOCKROW *MCU_data) {
     while (par->left == 0) {
         if (par->cur >= par->nseg) return TRUE; /* more MCUs than counted: zeros */
@@ -659,12 +785,12 @@ boolean zp__jpeg_par_decode_mcu(zp__jpeg_par *par, j_decompress_ptr c, JBLOCKROW
         par->pred[ci] = (int)((unsigned)par->pred[ci] + (unsigned)(int)diff);
         JBLOCKROW block = MCU_data ? MCU_data[b] : NULL;
         if (block) (*block)[0] = (JCOEF)par->pred[ci];
-        if (par->kind[b].keep_ac) {
+        if (par->kind[b].need) {
             unsigned n = *rp++;
-            for (unsigned i = 0; i < n; i++, rp += 3) {
-                int16_t v;
-                memcpy(&v, rp + 1, 2);
-                if (block) (*block)[natural_order[rp[0]]] = v;
+            for (unsigned i = 0; i < n; i++) {
+                int k, v;
+                rp = get_ac(rp, &k, &v);
+                if (block) (*block)[natural_order[k]] = (JCOEF)v;
             }
         }
     }
