@@ -9,7 +9,8 @@
  *          path was taken for each (zp__jpeg_par_scans counts it). The
  *          records keep only the coefficients libjpeg's scaled IDCTs read:
  *          CTest runs this with libjpeg-turbo's SIMD IDCTs and, with
- *          JSIMD_FORCENONE=1, its C ones.
+ *          JSIMD_FORCENONE=1, its C ones; a hand-made file with a DC far
+ *          out of range checks what the SSE2 4x4 IDCT looks at.
  * damaged: cut, flipped, junk-inserted and marker-damaged copies give, on
  *          threads, the same status, warning and pixels as on one thread
  *          (plain libjpeg), at 1/8 and 1/4, under fail_on error and none.
@@ -180,6 +181,83 @@ static void test_clean(void) {
     unlink(path);
 }
 
+/* A file no camera makes, written through libjpeg's coefficient API: every
+ * Cb block's DC dequantizes to 8192 (512 x 16) and the block has one AC, at
+ * row 1, column 4. At 1/4 size chroma goes through the 4x4 IDCT, whose
+ * result ignores column 4; but libjpeg-turbo's SSE2 version tests every
+ * column for zeros to choose a DC-only shortcut that wraps where its full
+ * path saturates, so the records must keep that coefficient too. (Found
+ * in review: 8192 of 12288 bytes differed.) Luma blocks get an AC of +-1
+ * so the scan is not all alike. */
+static uint8_t *make_dc_extreme_jpeg(size_t *size) {
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    c.err = jpeg_std_error(&err);
+    jpeg_create_compress(&c);
+    unsigned char *out = NULL;
+    unsigned long n = 0;
+    jpeg_mem_dest(&c, &out, &n);
+    c.image_width = 256;
+    c.image_height = 256;
+    c.input_components = 3;
+    c.in_color_space = JCS_YCbCr;
+    jpeg_set_defaults(&c); /* 4:2:0: luma 2x2, chroma 1x1 */
+    unsigned int q[64];
+    for (int i = 0; i < 64; i++) q[i] = 16;
+    jpeg_add_quant_table(&c, 0, q, 100, TRUE);
+    jpeg_add_quant_table(&c, 1, q, 100, TRUE);
+    jvirt_barray_ptr arrays[3];
+    for (int ci = 0; ci < 3; ci++) {
+        const int blocks = ci == 0 ? 32 : 16; /* 256 / 8, chroma half */
+        /* the encoder reads v_samp_factor block rows at a time */
+        arrays[ci] = c.mem->request_virt_barray((j_common_ptr)&c, JPOOL_IMAGE, TRUE, blocks,
+                                                blocks, ci == 0 ? 2 : 1);
+    }
+    jpeg_write_coefficients(&c, arrays);
+    for (int ci = 0; ci < 3; ci++) {
+        const int blocks = ci == 0 ? 32 : 16;
+        for (int by = 0; by < blocks; by++) {
+            JBLOCKARRAY row = c.mem->access_virt_barray((j_common_ptr)&c, arrays[ci], by, 1, TRUE);
+            for (int bx = 0; bx < blocks; bx++) {
+                JCOEF *b = row[0][bx];
+                memset(b, 0, sizeof(JBLOCK));
+                if (ci == 0) b[1] = (JCOEF)((bx + by) % 2 ? 1 : -1);
+                if (ci == 1) {
+                    b[0] = 512;
+                    b[1 * 8 + 4] = 1;
+                }
+            }
+        }
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    *size = n;
+    return out;
+}
+
+static void test_dc_extreme(void) {
+    size_t size;
+    uint8_t *jpg = make_dc_extreme_jpeg(&size);
+    int ow = 0, oh = 0, oc = 0;
+    uint8_t *want = oracle_decode_scaled(jpg, size, 4, &ow, &oh, &oc, NULL);
+    CHECK(want != NULL && ow == 64 && oh == 64 && oc == 3);
+    for (int threads = 2; threads <= 3; threads++) {
+        unsigned long before = atomic_load(&zp__jpeg_par_scans);
+        outcome o = decode_scaled(jpg, size, NULL, 4, threads, ZP_FAIL_ON_ERROR);
+        CHECK(atomic_load(&zp__jpeg_par_scans) == before + 1);
+        size_t differ = 0;
+        for (size_t i = 0; want && !o.status && i < o.bytes && i < (size_t)ow * oh * oc; i++)
+            differ += o.px[i] != want[i];
+        if (o.status || o.bytes != (size_t)ow * oh * oc || differ)
+            fprintf(stderr, "DC-extreme file at 1/4, %d threads: %s, %zu bytes differ\n", threads,
+                    o.status ? o.message : "decoded", differ);
+        CHECK(!o.status && o.bytes == (size_t)ow * oh * oc && differ == 0);
+        free(o.px);
+    }
+    free(want);
+    free(jpg);
+}
+
 /* ---- damaged --------------------------------------------------------------- */
 
 /* Offset of the first byte after the SOS segment. */
@@ -288,7 +366,10 @@ int main(int argc, char **argv) {
         return 2;
     }
     zp__jpeg_par_min_bytes = 1; /* threads on small test images too */
-    if (!strcmp(argv[1], "clean")) test_clean();
+    if (!strcmp(argv[1], "clean")) {
+        test_clean();
+        test_dc_extreme();
+    }
     else if (!strcmp(argv[1], "damaged")) test_damaged();
     else {
         fprintf(stderr, "unknown group %s\n", argv[1]);

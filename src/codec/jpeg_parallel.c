@@ -585,14 +585,18 @@ static const uint8_t natural_order[64] = {
     41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
     30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
-/* Whether libjpeg's IDCT to `size` x `size` pixels (jidctred.c, and its
- * SIMD versions) reads coefficient row (or column) i: at 1 only the DC;
- * at 2 rows 0, 1, 3, 5 and 7; at 4 all but row 4; at 8 all. */
-static int idct_reads(int size, int i) {
+/* Whether libjpeg's IDCT to `size` x `size` pixels (jidctred.c, and
+ * libjpeg-turbo's SIMD versions) reads the coefficient at row r, column c:
+ * at 1 only the DC; at 2 rows and columns 0, 1, 3, 5 and 7; at 4 every row
+ * but 4, in every column. The 4x4 IDCT's result does not depend on column
+ * 4, but the SSE2 one tests all columns of rows 1-7 for zeros to choose a
+ * DC-only shortcut that wraps where the full path saturates (a DC far out
+ * of range), so column 4 still changes its pixels. */
+static int idct_reads(int size, int r, int c) {
     switch (size) {
-    case 1: return i == 0;
-    case 2: return i == 0 || (i & 1);
-    case 4: return i != 4;
+    case 1: return r == 0 && c == 0;
+    case 2: return (r == 0 || (r & 1)) && (c == 0 || (c & 1));
+    case 4: return r != 4;
     default: return 1;
     }
 }
@@ -601,7 +605,7 @@ static int idct_reads(int size, int i) {
 static uint64_t needed_acs(int size) {
     uint64_t need = 0;
     for (int k = 1; k < 64; k++)
-        if (idct_reads(size, natural_order[k] >> 3) && idct_reads(size, natural_order[k] & 7))
+        if (idct_reads(size, natural_order[k] >> 3, natural_order[k] & 7))
             need |= (uint64_t)1 << k;
     return need;
 }
