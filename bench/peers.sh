@@ -3,7 +3,7 @@
 # OpenCV and Pillow on six end-to-end pipelines, run from the shell as a
 # user would, on a 20 MP and a 100 MP JPEG photo (bench/lib/photos.sh).
 #
-#   bench/peers.sh [-z ZEROPIX] [-r RUNS] [-s "20 100"] [-t TOOLS] [-p PIPELINES] [-o DIR]
+#   bench/peers.sh [-z ZEROPIX] [-r RUNS] [-s "20 100"] [-t TOOLS] [-p PIPELINES] [-o DIR] [-a] [-c]
 #
 #   -z  the zeropix binary (default build/release/src/zeropix)
 #   -r  timed runs per tool and pipeline, after one warm-up (default 5)
@@ -16,6 +16,8 @@
 #       refreshes the chart the README shows
 #   -a  add to the results in -o: rows of the pipelines and sizes run now
 #       replace theirs, the others are kept (the chart shows all)
+#   -c  run nothing: redraw peers.svg from the peers.csv in -o (after
+#       merging or editing results by hand)
 #
 # The pipelines (every tool is given the same work and output settings):
 #   P1  JPEG to PNG, each tool's default PNG settings (stated below; the
@@ -73,7 +75,8 @@ tools="zeropix vips magick gm opencv pillow"
 pipelines="P1 P2 P3 P4 P5 P6"
 outdir=$here/.cache/peers
 append=0
-while getopts z:r:s:t:p:o:a opt; do
+chart_only=0
+while getopts z:r:s:t:p:o:ac opt; do
   case $opt in
     z) zeropix=$OPTARG ;;
     r) runs=$OPTARG ;;
@@ -82,19 +85,79 @@ while getopts z:r:s:t:p:o:a opt; do
     p) pipelines=$OPTARG ;;
     o) outdir=$OPTARG ;;
     a) append=1 ;;
-    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+    c) chart_only=1 ;;
+    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
   esac
 done
 cache=$here/.cache
 work=$cache/peers-work
+[ "$chart_only" = 1 ] && [ ! -d "$outdir" ] && { echo "no results to draw: $outdir is not a directory" >&2; exit 2; }
 mkdir -p "$cache" "$work" "$outdir"
 outdir=$(cd "$outdir" && pwd)
+csv=$outdir/peers.csv
+table=$outdir/peers.txt
+need() { command -v "$1" >/dev/null 2>&1; }
+
+# ---- The chart: wall time and peak RSS relative to libvips, from $csv ------
+# Each panel's log axis starts a power of 2 below its smallest bar, so that
+# every bar shows; the 0.6 goal is a dashed line named in the key.
+draw_chart() {
+  # every tool in the CSV, in order of appearance (with -a, earlier runs count)
+  local tools_line ntools col when
+  local -A lo=()
+  tools_line=$(awk -F, 'NR > 1 && !($3 in t) { t[$3] = 1; printf "%s ", $3 }' "$csv")
+  ntools=$(echo $tools_line | wc -w)
+  # "DATE, N cores" from the table's first line (the run's, not today's)
+  when=$(sed -n '1s/^zeropix peers benchmark, \([^,]*, [0-9]* cores\).*/\1/p' "$table" 2>/dev/null)
+  [ -n "$when" ] || when="$(date -u +%Y-%m-%d), $(nproc) cores"
+  for col in 5 7; do
+    awk -F, -v col=$col -v tools="$tools_line" 'NR > 1 {
+        key = $1 == "batch" ? "P6" : $2 " " $1 "MP"; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+        v[key, $3] = ($col == "nan" ? "?" : $col) }
+      END { nt = split(tools, t, " "); printf "pipeline"; for (i = 1; i <= nt; i++) printf " %s", t[i]; print ""
+        for (k = 1; k <= n; k++) { printf "\"%s\"", order[k]; for (i = 1; i <= nt; i++) { x = v[order[k], t[i]]; printf " %s", x == "" ? "?" : x }; print "" } }' \
+      "$csv" > "$work/chart-$col.dat"
+    lo[$col]=$(awk -F, -v col=$col 'NR > 1 && $col != "nan" && $col + 0 > 0 && (m == "" || $col + 0 < m) { m = $col + 0 }
+      END { l = 1; while (m != "" && l > m / 1.5) l /= 2; print l }' "$csv")
+  done
+  gnuplot <<EOF
+set terminal svg size 1120,640 font "sans,12" background "white"
+set output "$outdir/peers.svg"
+set datafile missing "?"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set logscale y 2
+set grid ytics
+set key outside right top
+set multiplot layout 2,1 title "zeropix and peers, $when: ratio to libvips (lower is better; log scale)"
+set ylabel "wall time / libvips"
+set yrange [${lo[5]}:*]
+set arrow 1 from graph 0, first 0.6 to graph 1, first 0.6 nohead dashtype 2 lw 1.5 lc rgb "red"
+plot for [i=2:$((ntools + 1))] "$work/chart-5.dat" using i:xtic(1) title columnheader(i), \\
+     NaN with lines dashtype 2 lw 1.5 lc rgb "red" title "0.6 (goal)"
+unset arrow 1
+set ylabel "peak RSS / libvips"
+set yrange [${lo[7]}:*]
+plot for [i=2:$((ntools + 1))] "$work/chart-7.dat" using i:xtic(1) title columnheader(i)
+unset multiplot
+EOF
+  echo "chart: $outdir/peers.svg"
+}
+
+if [ "$chart_only" = 1 ]; then
+  [ -s "$csv" ] || { echo "no results to draw: $csv is missing or empty (run without -c first)" >&2; exit 2; }
+  need gnuplot || { echo "gnuplot is not installed (apt-get install gnuplot-nox)" >&2; exit 2; }
+  draw_chart
+  exit 0
+fi
+
 [ -x "$zeropix" ] || { echo "no zeropix binary at $zeropix (build the release preset first)" >&2; exit 2; }
 zeropix=$(cd "$(dirname "$zeropix")" && pwd)/$(basename "$zeropix")
 py=/usr/bin/python3
 
 # ---- What is needed, installed when missing (Debian; needs root) ----------
-need() { command -v "$1" >/dev/null 2>&1; }
 missing=()
 need vips || missing+=(libvips-tools)
 need cjpeg || missing+=(libjpeg-turbo-progs)
@@ -201,8 +264,6 @@ run_once() {
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR == 0 || a[1] == "nan") print "nan"; else print a[int((NR + 1) / 2)]}'; }
 
-csv=$outdir/peers.csv
-table=$outdir/peers.txt
 if [ $append = 1 ] && [ -f "$csv" ]; then
   # keep the rows of other pipelines and sizes
   awk -F, -v p=" $pipelines " -v s=" $sizes " 'NR == 1 || index(p, " " $2 " ") == 0 ||
@@ -298,41 +359,5 @@ PYEOF
   done
 done
 
-# ---- The chart: wall time and peak RSS relative to libvips -------------------
-if need gnuplot; then
-  # every tool in the CSV, in order of appearance (with -a, earlier runs count)
-  tools_line=$(awk -F, 'NR > 1 && !($3 in t) { t[$3] = 1; printf "%s ", $3 }' "$csv")
-  ntools=$(echo $tools_line | wc -w)
-  for col in 5 7; do
-    awk -F, -v col=$col -v tools="$tools_line" 'NR > 1 {
-        key = $1 == "batch" ? "P6" : $2 " " $1 "MP"; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
-        v[key, $3] = ($col == "nan" ? "?" : $col) }
-      END { nt = split(tools, t, " "); printf "pipeline"; for (i = 1; i <= nt; i++) printf " %s", t[i]; print ""
-        for (k = 1; k <= n; k++) { printf "\"%s\"", order[k]; for (i = 1; i <= nt; i++) { x = v[order[k], t[i]]; printf " %s", x == "" ? "?" : x }; print "" } }' \
-      "$csv" > "$work/chart-$col.dat"
-  done
-  gnuplot <<EOF
-set terminal svg size 960,640 font "sans,12" background "white"
-set output "$outdir/peers.svg"
-set datafile missing "?"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set logscale y 2
-set grid ytics
-set key outside right top
-set multiplot layout 2,1 title "zeropix and peers, $(date -u +%Y-%m-%d), $(nproc) cores: ratio to libvips (lower is better; log scale)"
-set ylabel "wall time / libvips"
-set arrow 1 from graph 0, first 0.6 to graph 1, first 0.6 nohead dashtype 2 lw 1.5 lc rgb "red"
-set label 1 "0.6 (goal for zeropix)" at graph 0.01, first 0.66 textcolor rgb "red"
-plot for [i=2:$((ntools + 1))] "$work/chart-5.dat" using i:xtic(1) title columnheader(i)
-set ylabel "peak RSS / libvips"
-unset arrow 1
-unset label 1
-plot for [i=2:$((ntools + 1))] "$work/chart-7.dat" using i:xtic(1) title columnheader(i)
-unset multiplot
-EOF
-  echo "chart: $outdir/peers.svg"
-fi
+if need gnuplot; then draw_chart; else echo "no chart: gnuplot is not installed" >&2; fi
 echo "table: $table; CSV: $csv"
