@@ -73,9 +73,12 @@ static void *cache_take(size_t rounded) {
 }
 
 /* Keep the block if a slot is free, else free it; then, over the byte
- * budget, free the largest other blocks until it fits. */
+ * budget, free the largest other blocks until it fits. Blocks are freed
+ * after the lock is released: unmapping a large block takes a while, and
+ * other threads may be waiting to take or put one. */
 static void cache_put(void *p, size_t rounded) {
-    void *drop = p;
+    void *drop = p, *evicted[CACHE_SLOTS];
+    int n_evicted = 0;
     pthread_mutex_lock(&cache_lock);
     if (cache_enabled() && rounded <= CACHE_MAX_BYTES) {
         for (int i = 0; i < CACHE_SLOTS && drop; i++)
@@ -89,13 +92,14 @@ static void cache_put(void *p, size_t rounded) {
                 if (cache[i].p && cache[i].p != p && (big < 0 || cache[i].bytes > cache[big].bytes))
                     big = i;
             if (big < 0) break;
-            free(cache[big].p);
+            evicted[n_evicted++] = cache[big].p;
             cache_bytes -= cache[big].bytes;
             cache[big].p = NULL;
         }
     }
     pthread_mutex_unlock(&cache_lock);
     free(drop);
+    for (int i = 0; i < n_evicted; i++) free(evicted[i]);
 }
 
 size_t zp__buffer_cache_bytes(void) {
@@ -106,13 +110,15 @@ size_t zp__buffer_cache_bytes(void) {
 }
 
 void zp_buffer_cache_trim(void) {
+    void *held[CACHE_SLOTS];
     pthread_mutex_lock(&cache_lock);
     for (int i = 0; i < CACHE_SLOTS; i++) {
-        free(cache[i].p);
+        held[i] = cache[i].p;
         cache[i].p = NULL;
     }
     cache_bytes = 0;
     pthread_mutex_unlock(&cache_lock);
+    for (int i = 0; i < CACHE_SLOTS; i++) free(held[i]);
 }
 
 static size_t rounded_size(size_t size, size_t *align) {
