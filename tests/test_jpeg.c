@@ -33,8 +33,7 @@ static uint8_t *oracle_icc(const uint8_t *data, size_t size, unsigned *icc_size)
     oracle_err err;
     JOCTET *icc = NULL;
     *icc_size = 0;
-    d.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = oracle_error_exit;
+    d.err = oracle_err_init(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&d);
         return NULL;

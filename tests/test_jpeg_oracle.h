@@ -25,6 +25,15 @@ static inline void oracle_error_exit(j_common_ptr cinfo) {
 
 static inline void oracle_quiet(j_common_ptr cinfo, int level) { (void)cinfo; (void)level; }
 
+/* The error manager for a compress or decompress struct's err: errors
+ * longjmp to e->jump (setjmp it next), warnings are quiet. */
+static inline struct jpeg_error_mgr *oracle_err_init(oracle_err *e) {
+    jpeg_std_error(&e->pub);
+    e->pub.error_exit = oracle_error_exit;
+    e->pub.emit_message = oracle_quiet;
+    return &e->pub;
+}
+
 /* libjpeg's decode at 1/denom of the size (1, 2, 4 or 8) into a packed
  * buffer. Returns NULL when libjpeg fails. adobe may be NULL. */
 static inline uint8_t *oracle_decode_scaled(const uint8_t *data, size_t size, unsigned denom,
@@ -32,9 +41,7 @@ static inline uint8_t *oracle_decode_scaled(const uint8_t *data, size_t size, un
     struct jpeg_decompress_struct d;
     oracle_err err;
     uint8_t *volatile px = NULL;
-    d.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = oracle_error_exit;
-    err.pub.emit_message = oracle_quiet;
+    d.err = oracle_err_init(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&d);
         free(px);
@@ -86,8 +93,7 @@ static inline uint8_t *make_jpeg(const uint8_t *px, int w, int h, int comps, J_C
     oracle_err err;
     unsigned char *out = NULL;
     unsigned long out_size = 0;
-    c.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = oracle_error_exit;
+    c.err = oracle_err_init(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_compress(&c);
         free(out);

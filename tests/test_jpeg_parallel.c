@@ -128,54 +128,58 @@ static void write_file(const char *path, const uint8_t *data, size_t size) {
     if (f) fclose(f);
 }
 
+/* Test case i, written as jpg (and at path), decoded at 1/denom on each
+ * thread count, from memory and from the file: plain libjpeg's pixels, and
+ * the threaded path taken. */
+static void check_clean_case(size_t i, const uint8_t *jpg, size_t size, const char *path,
+                             int denom) {
+    const params *p = &clean_cases[i];
+    const int thread_counts[] = {2, 3, 4, 7};
+    int ow = 0, oh = 0, oc = 0;
+    uint8_t *want = oracle_decode_scaled(jpg, size, denom, &ow, &oh, &oc, NULL);
+    const size_t want_bytes = (size_t)ow * oh * oc;
+    CHECK(want != NULL);
+    for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++)
+        for (int from_file = 0; from_file < 2; from_file++) {
+            unsigned long before = atomic_load(&zp__jpeg_par_scans);
+            outcome o = decode_scaled(jpg, size, from_file ? path : NULL, denom, thread_counts[t],
+                                      ZP_FAIL_ON_ERROR);
+            int used = atomic_load(&zp__jpeg_par_scans) == before + 1;
+            /* CMYK comes out as RGB: that one is compared with one thread
+             * (plain libjpeg too) below */
+            int same = !o.status && want &&
+                       (p->comps == 4 || (o.bytes == want_bytes && memcmp(o.px, want, want_bytes) == 0));
+            if (!used || !same)
+                fprintf(stderr,
+                        "case %zu (%dx%d, %d comps, %dx%d, q%d, rst %d, opt %d), 1/%d, "
+                        "%d threads, %s: %s%s\n",
+                        i, p->w, p->h, p->comps, p->h0, p->v0, p->quality, p->restart_mcus,
+                        p->optimize, denom, thread_counts[t], from_file ? "file" : "memory",
+                        used ? "" : "threaded path not taken; ",
+                        same ? "same" : o.message[0] ? o.message : "pixels differ");
+            CHECK(used);
+            CHECK(same);
+            if (p->comps == 4) {
+                outcome one = decode_scaled(jpg, size, NULL, denom, 1, ZP_FAIL_ON_ERROR);
+                CHECK(same_outcome(&o, &one));
+                free(one.px);
+            }
+            free(o.px);
+        }
+    free(want);
+}
+
 static void test_clean(void) {
     char path[64];
     snprintf(path, sizeof path, "jpeg_parallel_%d.jpg", (int)getpid());
-    const int thread_counts[] = {2, 3, 4, 7};
-    const int denoms[] = {8, 4};
     for (size_t i = 0; i < sizeof clean_cases / sizeof clean_cases[0]; i++) {
-        const params *p = &clean_cases[i];
         size_t size;
-        uint8_t *jpg = make_test_jpeg(p, (uint32_t)i, &size);
+        uint8_t *jpg = make_test_jpeg(&clean_cases[i], (uint32_t)i, &size);
         CHECK(jpg != NULL);
         if (!jpg) continue;
         write_file(path, jpg, size);
-        for (size_t d = 0; d < sizeof denoms / sizeof denoms[0]; d++) {
-            const int denom = denoms[d];
-            int ow = 0, oh = 0, oc = 0;
-            uint8_t *want = oracle_decode_scaled(jpg, size, denom, &ow, &oh, &oc, NULL);
-            const size_t want_bytes = (size_t)ow * oh * oc;
-            CHECK(want != NULL);
-            for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++)
-                for (int from_file = 0; from_file < 2; from_file++) {
-                    unsigned long before = atomic_load(&zp__jpeg_par_scans);
-                    outcome o = decode_scaled(jpg, size, from_file ? path : NULL, denom,
-                                              thread_counts[t], ZP_FAIL_ON_ERROR);
-                    int used = atomic_load(&zp__jpeg_par_scans) == before + 1;
-                    /* CMYK comes out as RGB: that one is compared with one
-                     * thread (plain libjpeg too) below */
-                    int same = !o.status && want &&
-                               (p->comps == 4 ||
-                                (o.bytes == want_bytes && memcmp(o.px, want, want_bytes) == 0));
-                    if (!used || !same)
-                        fprintf(stderr,
-                                "case %zu (%dx%d, %d comps, %dx%d, q%d, rst %d, opt %d), 1/%d, "
-                                "%d threads, %s: %s%s\n",
-                                i, p->w, p->h, p->comps, p->h0, p->v0, p->quality, p->restart_mcus,
-                                p->optimize, denom, thread_counts[t], from_file ? "file" : "memory",
-                                used ? "" : "threaded path not taken; ",
-                                same ? "same" : o.message[0] ? o.message : "pixels differ");
-                    CHECK(used);
-                    CHECK(same);
-                    if (p->comps == 4) {
-                        outcome one = decode_scaled(jpg, size, NULL, denom, 1, ZP_FAIL_ON_ERROR);
-                        CHECK(same_outcome(&o, &one));
-                        free(one.px);
-                    }
-                    free(o.px);
-                }
-            free(want);
-        }
+        check_clean_case(i, jpg, size, path, 8);
+        check_clean_case(i, jpg, size, path, 4);
         free(jpg);
     }
     unlink(path);
@@ -274,14 +278,15 @@ static size_t scan_start(const uint8_t *d, size_t n) {
 static int check_same(const uint8_t *data, size_t size, const char *what) {
     int bad = 0;
     const zp_fail_on modes[] = {ZP_FAIL_ON_ERROR, ZP_FAIL_ON_NONE};
-    for (int m = 0; m < 4; m++) {
-        const int denom = m < 2 ? 8 : 4;
-        outcome one = decode_scaled(data, size, NULL, denom, 1, modes[m % 2]);
+    for (int run = 0; run < 4; run++) {
+        const int denom = run < 2 ? 8 : 4;
+        const zp_fail_on mode = modes[run % 2];
+        outcome one = decode_scaled(data, size, NULL, denom, 1, mode);
         for (int t = 2; t <= 3; t++) {
-            outcome many = decode_scaled(data, size, NULL, denom, t, modes[m % 2]);
+            outcome many = decode_scaled(data, size, NULL, denom, t, mode);
             if (!same_outcome(&one, &many)) {
                 fprintf(stderr, "%s, 1/%d, fail_on %d, %d threads: %s / %s vs one thread %s / %s\n",
-                        what, denom, (int)modes[m % 2], t, zp_status_str(many.status), many.message,
+                        what, denom, (int)mode, t, zp_status_str(many.status), many.message,
                         zp_status_str(one.status), one.message);
                 bad = 1;
             }

@@ -220,7 +220,8 @@ static inline int receive(bitwin *win, int s) {
 }
 
 /* A symbol and the value after it, into *v (0 for size 0); -1 on a bad
- * code. Needs at least 32 bits in the buffer (refill first). */
+ * code. Needs at least 32 bits in the buffer (refill first). Inlined, so
+ * a caller that ignores *v only drops the value's bits. */
 static ALWAYS_INLINE int decode_value(bitwin *win, const htable *t, int *v) {
     const int32_t e = t->fast[peek(win, LOOKAHEAD)];
     if (e & FAST_WHOLE) {
@@ -236,24 +237,6 @@ static ALWAYS_INLINE int decode_value(bitwin *win, const htable *t, int *v) {
         return -1;
     }
     *v = sym & 15 ? receive(win, sym & 15) : 0;
-    return sym;
-}
-
-/* A symbol and the value after it, skipped; -1 on a bad code. */
-static ALWAYS_INLINE int skip_value(bitwin *win, const htable *t) {
-    const int32_t e = t->fast[peek(win, LOOKAHEAD)];
-    int sym;
-    if (e & FAST_WHOLE) {
-        drop(win, e & 31);
-        return (e >> 8) & 0xFF;
-    }
-    if (e) {
-        drop(win, e & 31);
-        sym = (e >> 8) & 0xFF;
-    } else if ((sym = decode_slow(win, t)) < 0) {
-        return -1;
-    }
-    drop(win, sym & 15);
     return sym;
 }
 
@@ -403,7 +386,7 @@ static ALWAYS_INLINE int decode_acs(bitwin *win, bitreader *br, const htable *ac
     unsigned n = 0;
     for (int k = 1; k < 64; k++) {
         refill(win, br);
-        int v, rs = keep ? decode_value(win, ac, &v) : skip_value(win, ac);
+        int v, rs = decode_value(win, ac, &v);
         if (rs < 0) return 0;
         int r = rs >> 4, s = rs & 15;
         if (!s) {

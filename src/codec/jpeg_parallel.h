@@ -16,8 +16,8 @@
  *
  * The threads record, per block, the DC difference and the non-zero AC
  * coefficients that the component's scaled IDCT reads (none for a 1x1
- * IDCT: libjpeg decodes no ACs at 1/8 size either; 25 of the 63 for a 2x2
- * one). Used at 1/8 and 1/4 size. libjpeg-turbo then runs as usual
+ * IDCT: libjpeg decodes no ACs at 1/8 size either; 24 of the 63 for a 2x2
+ * one, 55 for a 4x4). Used at 1/8 and 1/4 size. libjpeg-turbo then runs as usual
  * with its entropy decoder's decode_mcu replaced by one that hands it these
  * records: IDCT, upsampling and colour conversion are libjpeg's, so the
  * pixels are those of a plain libjpeg decode, bit for bit.
