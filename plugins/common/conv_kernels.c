@@ -89,12 +89,24 @@ static void sep_h_f32_c(const float *src, const float *coef, int taps, size_t st
 
 /* ---- Conversions ---------------------------------------------------------------- */
 
+/* The clamps of the float kernels (the SIMD levels' tails call these
+ * kernels): max then min (NaN gives lo), a form compilers turn into min/max
+ * without a branch. */
+static inline float clampf(float v, float lo, float hi) {
+    v = v > lo ? v : lo;
+    return v < hi ? v : hi;
+}
+static inline double clampd(double v, double lo, double hi) {
+    v = v > lo ? v : lo;
+    return v < hi ? v : hi;
+}
+
 static void f32_to_u8_c(const float *src, uint8_t *dst, size_t n) {
-    for (size_t i = 0; i < n; i++) dst[i] = (uint8_t)(zp_conv_clampf(src[i], 0.0f, 255.0f) + 0.5f);
+    for (size_t i = 0; i < n; i++) dst[i] = (uint8_t)(clampf(src[i], 0.0f, 255.0f) + 0.5f);
 }
 static void f32_to_u16_c(const float *src, uint16_t *dst, size_t n) {
     for (size_t i = 0; i < n; i++)
-        dst[i] = (uint16_t)(zp_conv_clampf(src[i], 0.0f, 65535.0f) + 0.5f);
+        dst[i] = (uint16_t)(clampf(src[i], 0.0f, 65535.0f) + 0.5f);
 }
 static void u8_to_f32_c(const uint8_t *src, float *dst, size_t n) {
     for (size_t i = 0; i < n; i++) dst[i] = (float)src[i];
@@ -111,7 +123,7 @@ static void u16_to_f32_c(const uint16_t *src, float *dst, size_t n) {
         for (size_t i = 0; i < n; i++) {                                                \
             const float x = (float)in[i], d = x - blur[i];                              \
             const float v = fabsf(d) >= threshold ? x + amount * d : x;                 \
-            dst[i] = (T)(zp_conv_clampf(v, 0.0f, MAX) + 0.5f);                          \
+            dst[i] = (T)(clampf(v, 0.0f, MAX) + 0.5f);                          \
         }                                                                               \
     }
 UNSHARP_INT(unsharp_u8_c, uint8_t, 255.0f)
@@ -121,7 +133,7 @@ static void unsharp_f32_c(const float *in, const float *blur, float amount, floa
                           float *dst, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const float x = in[i], d = x - blur[i];
-        dst[i] = fabsf(d) >= threshold ? zp_conv_clampf(x + amount * d, 0.0f, 1.0f) : x;
+        dst[i] = fabsf(d) >= threshold ? clampf(x + amount * d, 0.0f, 1.0f) : x;
     }
 }
 
@@ -130,7 +142,7 @@ static void unsharp_f32_c(const float *in, const float *blur, float amount, floa
 /* f32 sample -> exact integer on the 2^-28 grid, clamped to +-1024 (NaN -> 0). */
 static inline int64_t box_q(float v) {
     double d = v;
-    d = d == d ? zp_conv_clampd(d, -ZP_CONV_BOX_F32_LIMIT, ZP_CONV_BOX_F32_LIMIT) : 0.0;
+    d = d == d ? clampd(d, -ZP_CONV_BOX_F32_LIMIT, ZP_CONV_BOX_F32_LIMIT) : 0.0;
     d *= (double)(1 << ZP_CONV_BOX_F32_FRAC); /* exact: a power of two */
     return (int64_t)(d + (d >= 0 ? 0.5 : -0.5));
 }
@@ -270,13 +282,13 @@ int zp_conv_i16_plan(const int32_t *k, int taps, double scale, double bias, int1
             dst[i] = (T)(CLAMP(v, (S)0, (S)MAX) + (S)0.5);                               \
         }                                                                                \
     }
-CONV_FINISH(conv_i32_to_u8_c, int32_t, double, uint8_t, 255, zp_conv_clampd)
-CONV_FINISH(conv_i32_to_u16_c, int32_t, double, uint16_t, 65535, zp_conv_clampd)
-CONV_FINISH(conv_f32_to_u8_c, float, float, uint8_t, 255, zp_conv_clampf)
-CONV_FINISH(conv_f32_to_u16_c, float, float, uint16_t, 65535, zp_conv_clampf)
+CONV_FINISH(conv_i32_to_u8_c, int32_t, double, uint8_t, 255, clampd)
+CONV_FINISH(conv_i32_to_u16_c, int32_t, double, uint16_t, 65535, clampd)
+CONV_FINISH(conv_f32_to_u8_c, float, float, uint8_t, 255, clampf)
+CONV_FINISH(conv_f32_to_u16_c, float, float, uint16_t, 65535, clampf)
 
 static void conv_f32_to_f32_c(const float *acc, float scale, float bias, float *dst, size_t n) {
-    for (size_t i = 0; i < n; i++) dst[i] = zp_conv_clampf(acc[i] * scale + bias, 0.0f, 1.0f);
+    for (size_t i = 0; i < n; i++) dst[i] = clampf(acc[i] * scale + bias, 0.0f, 1.0f);
 }
 
 /* ---- The table -------------------------------------------------------------------- */

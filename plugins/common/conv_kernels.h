@@ -57,18 +57,6 @@
 /* The largest box radius the u8/u16/f32 accumulators are sized for. */
 #define ZP_CONV_BOX_MAX_RADIUS 2000
 
-/* The clamp of the float kernels, shared by the C reference and the SIMD
- * tails: max then min (NaN gives lo), a form compilers turn into min/max
- * without a branch. */
-static inline float zp_conv_clampf(float v, float lo, float hi) {
-    v = v > lo ? v : lo;
-    return v < hi ? v : hi;
-}
-static inline double zp_conv_clampd(double v, double lo, double hi) {
-    v = v > lo ? v : lo;
-    return v < hi ? v : hi;
-}
-
 struct zp_conv_kernels {
     const char *level; /* "c", "sse4", "avx2", "avx512": the last level that
                         * overrode an entry of this table                    */

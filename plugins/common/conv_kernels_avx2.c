@@ -6,9 +6,9 @@
  * symmetric Gaussian taps are folded first (row[t] + row[T-1-t], which fits
  * 16 bits by the Q6 contract). Float taps: one lane per sample, taps added
  * in order, multiply then add, as the C code does. Tails (fewer samples
- * than a vector) run the same formulas in scalar code. */
+ * than a vector) call the C kernels, or run their exact integer formulas
+ * (and conv_f32's taps, whose rows cannot be offset) in scalar code. */
 #include <immintrin.h>
-#include <math.h>
 #include <string.h>
 #include "conv_kernels.h"
 
@@ -114,11 +114,7 @@ static void sep_h_f32_avx2(const float *src, const float *coef, int taps, size_t
         for (int t = 0; t < taps; t++, s += step) tap32(a, s, _mm256_set1_ps(coef[t]));
         store32(dst + i, a);
     }
-    for (; i < n; i++) {
-        float a = 0.0f;
-        for (int t = 0; t < taps; t++) a += src[i + (size_t)t * step] * coef[t];
-        dst[i] = a;
-    }
+    if (i < n) zp_conv_kernels_c()->sep_h_f32(src + i, coef, taps, step, dst + i, n - i);
 }
 
 /* 2D float convolution: taps row-major, in order, as conv_f32_c. */
@@ -165,13 +161,13 @@ static void f32_to_u8_avx2(const float *src, uint8_t *dst, size_t n) {
     const __m256 hi = _mm256_set1_ps(255.0f);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) store8_u8(dst + i, round8(_mm256_loadu_ps(src + i), hi));
-    for (; i < n; i++) dst[i] = (uint8_t)(zp_conv_clampf(src[i], 0.0f, 255.0f) + 0.5f);
+    if (i < n) zp_conv_kernels_c()->f32_to_u8(src + i, dst + i, n - i);
 }
 static void f32_to_u16_avx2(const float *src, uint16_t *dst, size_t n) {
     const __m256 hi = _mm256_set1_ps(65535.0f);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) store8_u16(dst + i, round8(_mm256_loadu_ps(src + i), hi));
-    for (; i < n; i++) dst[i] = (uint16_t)(zp_conv_clampf(src[i], 0.0f, 65535.0f) + 0.5f);
+    if (i < n) zp_conv_kernels_c()->f32_to_u16(src + i, dst + i, n - i);
 }
 static void u8_to_f32_avx2(const uint8_t *src, float *dst, size_t n) {
     size_t i = 0;
@@ -194,7 +190,7 @@ static inline __m256 unsharp8(__m256 x, __m256 blur, __m256 amount, __m256 thres
     return _mm256_blendv_ps(x, _mm256_add_ps(x, _mm256_mul_ps(amount, d)), *sharpened);
 }
 
-#define UNSHARP_INT(NAME, T, LOAD, STORE, MAX)                                             \
+#define UNSHARP_INT(NAME, C, T, LOAD, STORE, MAX)                                           \
     static void NAME(const T *in, const float *blur, float amount, float threshold, T *dst, \
                      size_t n) {                                                            \
         const __m256 am = _mm256_set1_ps(amount), th = _mm256_set1_ps(threshold),         \
@@ -205,14 +201,10 @@ static inline __m256 unsharp8(__m256 x, __m256 blur, __m256 amount, __m256 thres
             const __m256 v = unsharp8(LOAD(in + i), _mm256_loadu_ps(blur + i), am, th, &m); \
             STORE(dst + i, round8(v, hi));                                                  \
         }                                                                                   \
-        for (; i < n; i++) {                                                                \
-            const float x = (float)in[i], d = x - blur[i];                                  \
-            const float v = fabsf(d) >= threshold ? x + amount * d : x;                     \
-            dst[i] = (T)(zp_conv_clampf(v, 0.0f, MAX) + 0.5f);                              \
-        }                                                                                   \
+        if (i < n) zp_conv_kernels_c()->C(in + i, blur + i, amount, threshold, dst + i, n - i); \
     }
-UNSHARP_INT(unsharp_u8_avx2, uint8_t, LOAD_U8, store8_u8, 255.0f)
-UNSHARP_INT(unsharp_u16_avx2, uint16_t, LOAD_U16, store8_u16, 65535.0f)
+UNSHARP_INT(unsharp_u8_avx2, unsharp_u8, uint8_t, LOAD_U8, store8_u8, 255.0f)
+UNSHARP_INT(unsharp_u16_avx2, unsharp_u16, uint16_t, LOAD_U16, store8_u16, 65535.0f)
 
 static void unsharp_f32_avx2(const float *in, const float *blur, float amount, float threshold,
                              float *dst, size_t n) {
@@ -226,10 +218,7 @@ static void unsharp_f32_avx2(const float *in, const float *blur, float amount, f
         const __m256 c = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), one);
         _mm256_storeu_ps(dst + i, _mm256_blendv_ps(x, c, m));
     }
-    for (; i < n; i++) {
-        const float x = in[i], d = x - blur[i];
-        dst[i] = fabsf(d) >= threshold ? zp_conv_clampf(x + amount * d, 0.0f, 1.0f) : x;
-    }
+    if (i < n) zp_conv_kernels_c()->unsharp_f32(in + i, blur + i, amount, threshold, dst + i, n - i);
 }
 
 /* ---- Box column sums ------------------------------------------------------------------
@@ -389,7 +378,7 @@ static inline __m128i finish4(const int32_t *acc, __m256d scale, __m256d bias, _
     return _mm256_cvttpd_epi32(_mm256_add_pd(v, _mm256_set1_pd(0.5)));
 }
 
-#define CONV_I32(NAME, T, MAX, STORE)                                                         \
+#define CONV_I32(NAME, C, T, MAX, STORE)                                                         \
     static void NAME(const int32_t *acc, double scale, double bias, T *dst, size_t n) {       \
         const __m256d sc = _mm256_set1_pd(scale), bi = _mm256_set1_pd(bias),                  \
                       hi = _mm256_set1_pd(MAX);                                               \
@@ -398,13 +387,12 @@ static inline __m128i finish4(const int32_t *acc, __m256d scale, __m256d bias, _
             const __m128i a = finish4(acc + i, sc, bi, hi), b = finish4(acc + i + 4, sc, bi, hi); \
             STORE(dst + i, _mm256_setr_m128i(a, b));                                          \
         }                                                                                     \
-        for (; i < n; i++)                                                                    \
-            dst[i] = (T)(zp_conv_clampd((double)acc[i] * scale + bias, 0.0, MAX) + 0.5);     \
+        if (i < n) zp_conv_kernels_c()->C(acc + i, scale, bias, dst + i, n - i);            \
     }
-CONV_I32(conv_i32_to_u8_avx2, uint8_t, 255.0, store8_u8)
-CONV_I32(conv_i32_to_u16_avx2, uint16_t, 65535.0, store8_u16)
+CONV_I32(conv_i32_to_u8_avx2, conv_i32_to_u8, uint8_t, 255.0, store8_u8)
+CONV_I32(conv_i32_to_u16_avx2, conv_i32_to_u16, uint16_t, 65535.0, store8_u16)
 
-#define CONV_F32(NAME, T, MAX, STORE)                                                         \
+#define CONV_F32(NAME, C, T, MAX, STORE)                                                         \
     static void NAME(const float *acc, float scale, float bias, T *dst, size_t n) {           \
         const __m256 sc = _mm256_set1_ps(scale), bi = _mm256_set1_ps(bias),                   \
                      hi = _mm256_set1_ps(MAX);                                                \
@@ -413,11 +401,10 @@ CONV_I32(conv_i32_to_u16_avx2, uint16_t, 65535.0, store8_u16)
             const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(acc + i), sc), bi);  \
             STORE(dst + i, round8(v, hi));                                                    \
         }                                                                                     \
-        for (; i < n; i++)                                                                    \
-            dst[i] = (T)(zp_conv_clampf(acc[i] * scale + bias, 0.0f, MAX) + 0.5f);           \
+        if (i < n) zp_conv_kernels_c()->C(acc + i, scale, bias, dst + i, n - i);            \
     }
-CONV_F32(conv_f32_to_u8_avx2, uint8_t, 255.0f, store8_u8)
-CONV_F32(conv_f32_to_u16_avx2, uint16_t, 65535.0f, store8_u16)
+CONV_F32(conv_f32_to_u8_avx2, conv_f32_to_u8, uint8_t, 255.0f, store8_u8)
+CONV_F32(conv_f32_to_u16_avx2, conv_f32_to_u16, uint16_t, 65535.0f, store8_u16)
 
 static void conv_f32_to_f32_avx2(const float *acc, float scale, float bias, float *dst,
                                  size_t n) {
@@ -427,7 +414,7 @@ static void conv_f32_to_f32_avx2(const float *acc, float scale, float bias, floa
         const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(acc + i), sc), bi);
         _mm256_storeu_ps(dst + i, _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), one));
     }
-    for (; i < n; i++) dst[i] = zp_conv_clampf(acc[i] * scale + bias, 0.0f, 1.0f);
+    if (i < n) zp_conv_kernels_c()->conv_f32_to_f32(acc + i, scale, bias, dst + i, n - i);
 }
 
 void zp_conv_fill_avx2(void *table) {

@@ -8,7 +8,8 @@
  * finish of integer convolutions eight lanes wide. Float entries are not
  * overridden: on the AMD EPYC this was tuned on (512-bit operations run as
  * two 256-bit halves) a 512-bit sep_h_f32 ran no faster than the AVX2 one.
- * Tails run the same formulas in scalar code. */
+ * Tails call the C kernels, or run the exact integer formulas in scalar
+ * code. */
 #include <immintrin.h>
 #include "conv_kernels.h"
 
@@ -101,8 +102,7 @@ static void conv_i32_to_u8_avx512(const int32_t *acc, double scale, double bias,
             _mm512_castsi256_si512(finish8(acc + i, sc, bi, hi)), finish8(acc + i + 8, sc, bi, hi), 1);
         _mm_storeu_si128((__m128i *)(dst + i), _mm512_cvtepi32_epi8(v));
     }
-    for (; i < n; i++)
-        dst[i] = (uint8_t)(zp_conv_clampd((double)acc[i] * scale + bias, 0.0, 255.0) + 0.5);
+    if (i < n) zp_conv_kernels_c()->conv_i32_to_u8(acc + i, scale, bias, dst + i, n - i);
 }
 
 static void conv_i32_to_u16_avx512(const int32_t *acc, double scale, double bias, uint16_t *dst,
@@ -115,8 +115,7 @@ static void conv_i32_to_u16_avx512(const int32_t *acc, double scale, double bias
             _mm512_castsi256_si512(finish8(acc + i, sc, bi, hi)), finish8(acc + i + 8, sc, bi, hi), 1);
         _mm256_storeu_si256((__m256i *)(dst + i), _mm512_cvtepi32_epi16(v));
     }
-    for (; i < n; i++)
-        dst[i] = (uint16_t)(zp_conv_clampd((double)acc[i] * scale + bias, 0.0, 65535.0) + 0.5);
+    if (i < n) zp_conv_kernels_c()->conv_i32_to_u16(acc + i, scale, bias, dst + i, n - i);
 }
 
 /* ---- Box horizontal pass ----------------------------------------------------------------

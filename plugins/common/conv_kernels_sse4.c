@@ -6,8 +6,9 @@
  * two terms per pmaddwd into exact 32-bit sums, 16 samples per iteration),
  * the vertical float passes (taps in order, multiply then add, as the C
  * code) and the sample conversions. Entries left out are ones the compiler
- * already vectorises with SSE2 in the C reference. Tails run the same
- * formulas in scalar code. */
+ * already vectorises with SSE2 in the C reference. Float-to-integer tails
+ * call the C kernels; the others run the same exact formulas in scalar
+ * code. */
 #include <immintrin.h>
 #include <string.h>
 #include "conv_kernels.h"
@@ -97,7 +98,7 @@ static void f32_to_u8_sse4(const float *src, uint8_t *dst, size_t n) {
                                            round4(_mm_loadu_ps(src + i + 12), hi));
         _mm_storeu_si128((__m128i *)(dst + i), _mm_packus_epi16(a, b));
     }
-    for (; i < n; i++) dst[i] = (uint8_t)(zp_conv_clampf(src[i], 0.0f, 255.0f) + 0.5f);
+    if (i < n) zp_conv_kernels_c()->f32_to_u8(src + i, dst + i, n - i);
 }
 static void f32_to_u16_sse4(const float *src, uint16_t *dst, size_t n) {
     const __m128 hi = _mm_set1_ps(65535.0f);
@@ -106,7 +107,7 @@ static void f32_to_u16_sse4(const float *src, uint16_t *dst, size_t n) {
         _mm_storeu_si128((__m128i *)(dst + i),
                          _mm_packus_epi32(round4(_mm_loadu_ps(src + i), hi),
                                           round4(_mm_loadu_ps(src + i + 4), hi)));
-    for (; i < n; i++) dst[i] = (uint16_t)(zp_conv_clampf(src[i], 0.0f, 65535.0f) + 0.5f);
+    if (i < n) zp_conv_kernels_c()->f32_to_u16(src + i, dst + i, n - i);
 }
 static void u8_to_f32_sse4(const uint8_t *src, float *dst, size_t n) {
     size_t i = 0;

@@ -2,9 +2,9 @@
  *
  * A family (conv, resize, point, copy) declares one zp__simd_family with its
  * plain C table and, per level, an optional fill function that overrides
- * some entries of a copy. The tables are built once, on first use, each
- * level from the one below it (so an AVX-512 table keeps the AVX2 entries
- * it does not override), and never change afterwards.
+ * some entries of a copy. The tables are built on first use, each level
+ * from the one below it (so an AVX-512 table keeps the AVX2 entries it does
+ * not override), and again only after zp_simd_set_detector (tests).
  *
  * Fill functions live in files compiled with that level's target flags
  * (ZP_SIMD_X86 is defined when those files are part of the build); they
@@ -27,7 +27,7 @@ typedef struct zp__simd_family {
     const void   *c_table;                 /* the plain C reference          */
     zp__simd_fill fills[ZP_SIMD_LEVELS];   /* [0] unused; NULL: no overrides */
     void         *tables;                  /* ZP_SIMD_LEVELS tables of size  */
-    /* Filled once, on first use, by simd.c: */
+    /* Filled by simd.c on first use (again after zp_simd_set_detector): */
     zp_simd       levels[ZP_SIMD_LEVELS];  /* highest level <= L whose fill changed an entry */
     atomic_int    built;
 } zp__simd_family;

@@ -60,6 +60,7 @@ static void move_pixels(block b, size_t pixel, const struct zp_copy_kernels *k) 
         for (int32_t x = 0; x < b.w; x++)                                     \
             memcpy(b.dst + r * b.dsy + x * b.dsx, b.src + r * b.ssy + x * b.ssx, (K))
     ZP__FOR_EACH_PIXEL_SIZE(EACH_PIXEL, pixel) /* steps, channel subsets */
+#undef EACH_PIXEL
 }
 
 /* 1 when the channels of a pixel are adjacent, so a pixel moves as one. */
@@ -79,8 +80,10 @@ static void move_samples(block b, ptrdiff_t ssc, ptrdiff_t dsc, int32_t ch, size
     switch (item) { /* the sample sizes, constant: loads and stores, not calls */
     case 1: EACH_SAMPLE(1); break;
     case 2: EACH_SAMPLE(2); break;
-    default: EACH_SAMPLE(4); break; /* f32 */
+    case 4: EACH_SAMPLE(4); break;
+    default: EACH_SAMPLE(item); break;
     }
+#undef EACH_SAMPLE
 }
 
 /* Rows y0..y0+rows-1 of v to or from `rows` packed rows at `packed`
