@@ -86,7 +86,7 @@ while getopts z:r:s:t:p:o:ac opt; do
     o) outdir=$OPTARG ;;
     a) append=1 ;;
     c) chart_only=1 ;;
-    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,/^# The pipelines/p' "$0" | sed '$d' >&2; exit 2 ;;
   esac
 done
 cache=$here/.cache
@@ -107,8 +107,9 @@ draw_chart() {
   local -A lo=()
   tools_line=$(awk -F, 'NR > 1 && !($3 in t) { t[$3] = 1; printf "%s ", $3 }' "$csv")
   ntools=$(echo $tools_line | wc -w)
-  # "DATE, N cores" from the table's first line (the run's, not today's)
-  when=$(sed -n '1s/^zeropix peers benchmark, \([^,]*, [0-9]* cores\).*/\1/p' "$table" 2>/dev/null)
+  # "DATE, N cores" of the newest run in the table (with -a it holds several)
+  when=
+  [ -f "$table" ] && when=$(sed -n 's/^zeropix peers benchmark, \([^,]*, [0-9]* cores\).*/\1/p' "$table" | tail -n 1)
   [ -n "$when" ] || when="$(date -u +%Y-%m-%d), $(nproc) cores"
   for col in 5 7; do
     awk -F, -v col=$col -v tools="$tools_line" 'NR > 1 {
