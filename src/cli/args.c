@@ -137,15 +137,16 @@ int cli_parse_choice(const char *cmd, const char *opt, const char *text,
 }
 
 int cli_parse_keyword(const char *cmd, const char *opt, const char *text,
-                      const char *const *names, int count, int *out) {
-    char list[128] = "";
-    for (int i = 0; i < count; i++) {
-        if (strcmp(text, names[i]) == 0) {
-            *out = i;
+                      const char *const *names, int *out) {
+    size_t n = 0;
+    for (; names[n]; n++) {
+        if (strcmp(text, names[n]) == 0) {
+            *out = (int)n;
             return CLI_CONTINUE;
         }
-        list_add(list, sizeof list, (size_t)i, (size_t)count, names[i]);
     }
+    char list[128] = "";
+    for (size_t i = 0; i < n; i++) list_add(list, sizeof list, i, n, names[i]);
     return cli_usage(cmd, "%s must be %s, got '%s'", opt, list, text);
 }
 

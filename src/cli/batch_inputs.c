@@ -94,10 +94,14 @@ static int not_hidden(const struct dirent *e) {
     return e->d_name[0] != '.'; /* hidden, and our own temporary files */
 }
 
+/* Byte order, whatever the locale (alphasort would use strcoll). */
+static int by_name(const struct dirent **a, const struct dirent **b) {
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 static int walk(batch_list *list, const char *dir) {
-    /* alphasort is strcoll, which is strcmp here: the tool never sets a locale. */
     struct dirent **names;
-    int n = scandir(dir, &names, not_hidden, alphasort);
+    int n = scandir(dir, &names, not_hidden, by_name);
     if (n < 0) {
         fprintf(stderr, "zeropix: %s: cannot read the folder: %s\n", dir, strerror(errno));
         return CLI_EXIT_FAILED;
@@ -110,7 +114,9 @@ static int walk(batch_list *list, const char *dir) {
             rc = out_of_memory();
         } else if (lstat(path, &st) == 0) { /* else gone meanwhile */
             if (S_ISDIR(st.st_mode)) rc = walk(list, path); /* links to folders are not followed */
-            else if (has_image_extension(path) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            else if (has_image_extension(path) &&
+                     (S_ISREG(st.st_mode) || /* or a link to a regular file */
+                      (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode))))
                 rc = add_item(list, path);
         }
         free(path);

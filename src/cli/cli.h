@@ -102,10 +102,11 @@ int cli_parse_int(const char *cmd, const char *opt, const char *text,
 int cli_parse_choice(const char *cmd, const char *opt, const char *text,
                      const int *allowed, int *out);
 
-/* One of the `count` words in `names`: its index goes to *out. The message
- * lists them: "--fail-on must be none, truncated, error or warning, got 'x'". */
+/* One of the words in `names` (a list ending with NULL): its index goes to
+ * *out. The message lists them: "--fail-on must be none, truncated, error
+ * or warning, got 'x'". */
 int cli_parse_keyword(const char *cmd, const char *opt, const char *text,
-                      const char *const *names, int count, int *out);
+                      const char *const *names, int *out);
 
 /* A non-negative decimal count up to UINT64_MAX. */
 int cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);

@@ -176,8 +176,8 @@ static int parse_template(const char *t) {
 
 /* In batch_progress order: "live" is PROGRESS_TTY. */
 static int parse_progress(const char *text, batch_progress *out) {
-    static const char *const names[] = {"auto", "live", "plain", "none"};
-    int i, r = cli_parse_keyword(CMD, "--progress", text, names, 4, &i);
+    static const char *const names[] = {"auto", "live", "plain", "none", NULL};
+    int i, r = cli_parse_keyword(CMD, "--progress", text, names, &i);
     if (r == CLI_CONTINUE) *out = (batch_progress)i;
     return r;
 }

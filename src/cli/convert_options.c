@@ -35,10 +35,10 @@ int cli_job_option(const char *cmd, cli_job_options *o, int c, const char *arg) 
         return cli_parse_int(cmd, "--compression", arg, 0, 9, &o->enc.compression);
     case CLI_OPT_PNG_FILTER: {
         /* In zp_png_filter order, from ZP_PNG_FILTER_AUTO = 0. */
-        static const char *const names[] = {"auto",    "none",  "sub",     "up",
-                                            "average", "paeth", "adaptive"};
+        static const char *const names[] = {"auto",  "none",     "sub", "up", "average",
+                                            "paeth", "adaptive", NULL};
         o->given |= CLI_GIVEN_PNG_FILTER;
-        int i, r = cli_parse_keyword(cmd, "--png-filter", arg, names, 7, &i);
+        int i, r = cli_parse_keyword(cmd, "--png-filter", arg, names, &i);
         if (r == CLI_CONTINUE) o->enc.png_filter = (zp_png_filter)i;
         return r;
     }
@@ -54,8 +54,8 @@ int cli_job_option(const char *cmd, cli_job_options *o, int c, const char *arg) 
         return cli_parse_int(cmd, "--threads", arg, 1, 64, &o->threads);
     case CLI_OPT_FAIL_ON: {
         /* In zp_fail_on order, from ZP_FAIL_ON_NONE = 0. */
-        static const char *const levels[] = {"none", "truncated", "error", "warning"};
-        int i, r = cli_parse_keyword(cmd, "--fail-on", arg, levels, 4, &i);
+        static const char *const levels[] = {"none", "truncated", "error", "warning", NULL};
+        int i, r = cli_parse_keyword(cmd, "--fail-on", arg, levels, &i);
         if (r == CLI_CONTINUE) o->dec.fail_on = (zp_fail_on)i;
         return r;
     }

@@ -180,6 +180,23 @@ expect_rc 0 "$ZP" batch --overwrite-inputs -o "$WORK" invert -- "$WORK/inplace.p
 "$ZP" convert "$SAMPLES/gradient.png" "$WORK/inv.png" invert
 cmp -s "$WORK/inplace.png" "$WORK/inv.png" || fail "--overwrite-inputs result"
 
+# Folder walks: a link to an image file is taken, a link to a folder is not
+# followed, a dangling link with an image name is left out; byte order.
+L=$WORK/links
+mkdir -p "$L/real" "$WORK/elsewhere"
+cp "$SAMPLES/gradient.png" "$L/real/b.png"
+cp "$SAMPLES/gradient.png" "$WORK/elsewhere/x.png"
+ln -s real/b.png "$L/B_link.png"
+ln -s ../elsewhere "$L/dirlink"
+ln -s nowhere.png "$L/dangling.png"
+expect_rc 0 "$ZP" batch -j 1 -o "$WORK/links_out" -f png --report "$WORK/links.jsonl" -- "$L"
+expect_err "2 done, 0 skipped, 0 failed (of 2)"
+python3 - "$WORK/links.jsonl" <<'EOF' || fail "folder walk with links: wrong inputs or order"
+import json, sys
+got = [json.loads(l)["input"].split("/links/")[-1] for l in open(sys.argv[1])]
+sys.exit(0 if got == ["B_link.png", "real/b.png"] else print(got) or 1)
+EOF
+
 # --help teaches, and every option it names is one the parser knows.
 expect_rc 0 "$ZP" batch --help
 for t in "Usage: zeropix batch" "Examples:" "--skip-existing" "--shard K/N" "--report FILE" \
