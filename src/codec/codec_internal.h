@@ -74,6 +74,9 @@ typedef struct zp__rowsink {
 void *zp__rowsink_row(zp__rowsink *s, int32_t y);
 /* Row y is written: copies it from scratch when not direct. */
 void zp__rowsink_commit(zp__rowsink *s, int32_t y);
+/* Rows *next_row..until-1 are zeros (the rest of a truncated file under
+ * ZP_FAIL_ON_NONE): written and committed; *next_row ends at until. */
+void zp__rowsink_blank(zp__rowsink *s, int32_t *next_row, int32_t until);
 /* 1 when the consumer of a callback sink gave up (the codec then fails
  * with ZP_ERR_BAD_STATE); always 0 otherwise. */
 int zp__rowsink_cancelled(const zp__rowsink *s);
@@ -120,6 +123,10 @@ zp_status zp__rowsource_init(zp__rowsource *rs, const zp_view *src, zp_dtype dty
 /* Packed row y; borrowed until the next call. Rows are asked for in order
  * (any order works, in order is fast; a row stream needs them in order). */
 const void *zp__rowsource_row(zp__rowsource *rs, int32_t y);
+/* When the source lends every row in place (a view already packed and of
+ * the dtype, not a row stream), those rows stay valid as long as the view:
+ * row 0, with the bytes from a row to the next in *stride. Else NULL. */
+const uint8_t *zp__rowsource_lent(const zp__rowsource *rs, ptrdiff_t *stride);
 void zp__rowsource_free(zp__rowsource *rs);
 
 /* ---- Row streams: views whose rows are made while they are read -----------

@@ -337,14 +337,6 @@ static zp_status truncated_rows(png_state *s, int32_t done) {
     return ZP_OK;
 }
 
-static void blank_rows(png_state *s, zp__rowsink *sink, int32_t until) {
-    size_t row = (size_t)s->width * (size_t)s->channels * (s->dtype == ZP_U16 ? 2 : 1);
-    for (; s->next_row < until; s->next_row++) {
-        memset(zp__rowsink_row(sink, s->next_row), 0, row);
-        zp__rowsink_commit(sink, s->next_row);
-    }
-}
-
 /* Rows in file order, one at a time, straight into the sink, up to `until`. */
 static zp_status read_sequential(png_state *s, zp__rowsink *sink, int32_t until) {
     if (setjmp(png_jmpbuf(s->png)))
@@ -418,7 +410,7 @@ static zp_status png_decode_rows(void *state, zp__rowsink *sink, int32_t until) 
     }
     if (!st && !s->interlaced) {
         if (!s->blank_rest) st = read_sequential(s, sink, until);
-        if (!st && s->blank_rest) blank_rows(s, sink, until);
+        if (!st && s->blank_rest) zp__rowsink_blank(sink, &s->next_row, until);
     }
     if (!st && s->warning_fatal)
         st = warning_failure(s);

@@ -43,8 +43,10 @@ typedef struct piece {
 typedef struct fast_enc {
     const zp__png_fast_params *p;
     size_t row_bytes, bpp, piece_rows;
-    int    lend;        /* rows read where the source lends them           */
-    uint8_t *zeros;     /* lend: the row above the first                   */
+    const uint8_t *lent; /* row 0 where the source lends its rows (8-bit
+                            only), read in place; else NULL               */
+    ptrdiff_t lent_stride;
+    uint8_t *zeros;     /* lent: the row above the first                   */
     piece *pieces;
     int    npieces;
     /* Workers take pieces in order: `taken` of `submitted` so far. */
@@ -142,9 +144,9 @@ static zp_status finish_piece(fast_enc *e, int workers, long k, uint32_t *adler,
 static zp_status fill_piece(fast_enc *e, zp__rowsource *rows, const uint8_t *above, int32_t y0,
                             piece *pc) {
     size_t rb = e->row_bytes;
-    if (e->lend) {
-        pc->row0 = zp__rowsource_row(rows, y0);
-        pc->stride = rows->src.stride_y;
+    if (e->lent) {
+        pc->row0 = e->lent + (ptrdiff_t)y0 * e->lent_stride;
+        pc->stride = e->lent_stride;
         pc->above = y0 ? pc->row0 - pc->stride : e->zeros;
         return ZP_OK;
     }
@@ -186,15 +188,15 @@ static void free_pieces(fast_enc *e) {
 static zp_status alloc_pieces(fast_enc *e) {
     size_t rb = e->row_bytes, filtered = e->piece_rows * (rb + 1);
     if (!(e->pieces = calloc((size_t)e->npieces, sizeof *e->pieces))) goto nomem;
-    if (e->lend && !(e->zeros = calloc(1, rb))) goto nomem;
+    if (e->lent && !(e->zeros = calloc(1, rb))) goto nomem;
     for (int i = 0; i < e->npieces; i++) {
         piece *pc = &e->pieces[i];
-        pc->raw = e->lend ? NULL : malloc((e->piece_rows + 1) * rb);
+        pc->raw = e->lent ? NULL : malloc((e->piece_rows + 1) * rb);
         pc->filtered = malloc(filtered);
         pc->scratch = e->p->filter == ZP_PNG_FILTER_ADAPTIVE ? malloc(rb) : NULL;
         pc->runs = malloc(zp__deflate_fast_scratch(filtered) * sizeof *pc->runs);
         pc->out = malloc(2 + zp__deflate_fast_bound(filtered) + 4);
-        if ((!e->lend && !pc->raw) || !pc->filtered || !pc->runs || !pc->out ||
+        if ((!e->lent && !pc->raw) || !pc->filtered || !pc->runs || !pc->out ||
             (e->p->filter == ZP_PNG_FILTER_ADAPTIVE && !pc->scratch))
             goto nomem;
     }
@@ -207,9 +209,8 @@ zp_status zp__png_fast_write(zp__rowsource *rows, const zp__png_fast_params *p, 
     fast_enc e = {.p = p};
     e.bpp = (size_t)p->channels * (size_t)(p->depth / 8);
     e.row_bytes = (size_t)p->width * e.bpp;
-    /* Rows of a packed view (no row stream) lent in place all stay valid;
-     * 16-bit rows are still copied, into big-endian order. */
-    e.lend = p->depth == 8 && !rows->stream && !rows->scratch;
+    /* 16-bit rows are copied, into big-endian order, even when lent. */
+    if (p->depth == 8) e.lent = zp__rowsource_lent(rows, &e.lent_stride);
     e.piece_rows = PIECE_BYTES / (e.row_bytes + 1);
     if (e.piece_rows < 1) e.piece_rows = 1;
     if (e.piece_rows > (size_t)p->height) e.piece_rows = (size_t)p->height;

@@ -102,28 +102,27 @@ static zp_status pnm_read_rows(void *state, zp__rowsink *sink, int32_t until) {
     const int swap_only = s->maxval == 65535 && sink->dtype == ZP_U16;
     if (!in_place && !s->raw && !(s->raw = malloc(s->raw_size)))
         return zp__fail(ZP_ERR_NOMEM, "out of memory for a row");
-    for (; s->next_row < until; s->next_row++) {
+    for (; s->next_row < until && !s->blank; s->next_row++) {
         const int32_t y = s->next_row;
         uint8_t *row = zp__rowsink_row(sink, y);
         uint8_t *raw = in_place ? row : s->raw;
-        if (!s->blank) {
-            if (zp__rowsink_cancelled(sink))
-                return zp__fail(ZP_ERR_BAD_STATE, "PNM: decoding cancelled at row %d", (int)y);
-            if (zp__reader_read(s->r, raw, s->raw_size) != s->raw_size) {
-                if (s->r->io_errno ||
-                    zp__diag_warn(s->r->diag, ZP_FAIL_ON_TRUNCATED,
-                                  "PNM: file ends early (truncated): %d of %d rows decoded",
-                                  (int)y, (int)sink->height))
-                    return zp__reader_short(s->r, "PNM pixels");
-                s->r->diag->truncated = 1; /* ZP_FAIL_ON_NONE: this row and the rest are zero */
-                s->blank = 1;
-            }
+        if (zp__rowsink_cancelled(sink))
+            return zp__fail(ZP_ERR_BAD_STATE, "PNM: decoding cancelled at row %d", (int)y);
+        if (zp__reader_read(s->r, raw, s->raw_size) != s->raw_size) {
+            if (s->r->io_errno ||
+                zp__diag_warn(s->r->diag, ZP_FAIL_ON_TRUNCATED,
+                              "PNM: file ends early (truncated): %d of %d rows decoded", (int)y,
+                              (int)sink->height))
+                return zp__reader_short(s->r, "PNM pixels");
+            s->r->diag->truncated = 1; /* ZP_FAIL_ON_NONE: this row and the rest are zero */
+            s->blank = 1;
+            break;
         }
-        if (s->blank) memset(row, 0, n * zp_dtype_size(sink->dtype));
-        else if (swap_only) swap_row16(raw, (uint16_t *)row, n);
+        if (swap_only) swap_row16(raw, (uint16_t *)row, n);
         else if (!in_place) unpack_row(s, raw, row, sink->dtype, n);
         zp__rowsink_commit(sink, y);
     }
+    if (s->blank) zp__rowsink_blank(sink, &s->next_row, until);
     return ZP_OK;
 }
 

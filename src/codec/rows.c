@@ -31,6 +31,14 @@ void zp__rowsink_commit(zp__rowsink *s, int32_t y) {
     zp__copy_rows(&row, &target, s->copy_tmp); /* shapes match by construction */
 }
 
+void zp__rowsink_blank(zp__rowsink *s, int32_t *next_row, int32_t until) {
+    const size_t row = (size_t)s->width * (size_t)s->channels * zp_dtype_size(s->dtype);
+    for (; *next_row < until; ++*next_row) {
+        memset(zp__rowsink_row(s, *next_row), 0, row);
+        zp__rowsink_commit(s, *next_row);
+    }
+}
+
 int zp__rowsink_cancelled(const zp__rowsink *s) {
     return s->cancelled_fn ? s->cancelled_fn(s->user) : 0;
 }
@@ -199,6 +207,12 @@ const void *zp__rowsource_row(zp__rowsource *rs, int32_t y) {
         rs->block_rows = block.height;
     }
     return (const char *)rs->scratch + (size_t)(y - rs->block_y) * (size_t)rs->scratch_view.stride_y;
+}
+
+const uint8_t *zp__rowsource_lent(const zp__rowsource *rs, ptrdiff_t *stride) {
+    if (rs->stream || rs->scratch) return NULL;
+    *stride = rs->src.stride_y;
+    return rs->src.data;
 }
 
 void zp__rowsource_free(zp__rowsource *rs) {

@@ -25,6 +25,17 @@ static inline int zp__add_size(size_t a, size_t b, size_t *out) {
     return __builtin_add_overflow(a, b, out);
 }
 
+/* Bytes per row of w x ch packed samples of dt in zeropix's own frames
+ * and rings: rounded up to ZP_ROW_ALIGN, so every row starts aligned.
+ * 0 on overflow. */
+static inline size_t zp__aligned_row_bytes(int32_t w, int32_t ch, zp_dtype dt) {
+    size_t row;
+    if (zp__mul_size((size_t)w, (size_t)ch * zp_dtype_size(dt), &row) ||
+        zp__add_size(row, ZP_ROW_ALIGN - 1, &row))
+        return 0;
+    return row / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
+}
+
 /* Aligned allocation (ZP_ROW_ALIGN) for pixel memory; counted, so tests can
  * prove that view operations allocate no pixel memory. */
 void *zp__pixels_alloc(size_t size);

@@ -87,13 +87,10 @@ zp_status zp_view_alloc(int32_t width, int32_t height, int32_t channels, zp_dtyp
     if (width < 1 || height < 1 || channels < 1 || channels > ZP_MAX_CHANNELS || !item)
         return zp__fail(ZP_ERR_INVALID_ARG, "cannot allocate %d x %d x %d %s", (int)width,
                         (int)height, (int)channels, zp_dtype_name(dtype));
-    if (zp__mul_size((size_t)width, (size_t)channels * item, &row) ||
-        zp__add_size(row, ZP_ROW_ALIGN - 1, &row) ||
-        zp__mul_size(row / ZP_ROW_ALIGN * ZP_ROW_ALIGN, (size_t)height, &size) ||
-        size > PTRDIFF_MAX)
+    if (!(row = zp__aligned_row_bytes(width, channels, dtype)) ||
+        zp__mul_size(row, (size_t)height, &size) || size > PTRDIFF_MAX)
         return zp__fail(ZP_ERR_OVERFLOW, "image of %d x %d overflows memory sizes", (int)width,
                         (int)height);
-    row = row / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
     zp_buffer *buf = zp_buffer_alloc(size);
     if (!buf) return ZP_ERR_NOMEM;
     *out = (zp_view){zp_buffer_data(buf), width, height, channels, dtype, (ptrdiff_t)row,

@@ -22,10 +22,8 @@ typedef struct pool {
 
 static zp_status pool_take(pool *pl, int32_t w, int32_t h, int32_t ch, zp_dtype dt, zp_view *out) {
     size_t item = zp_dtype_size(dt), row, size;
-    if (zp__mul_size((size_t)w, (size_t)ch * item, &row) || zp__add_size(row, ZP_ROW_ALIGN - 1, &row) ||
-        zp__mul_size(row / ZP_ROW_ALIGN * ZP_ROW_ALIGN, (size_t)h, &size))
+    if (!(row = zp__aligned_row_bytes(w, ch, dt)) || zp__mul_size(row, (size_t)h, &size))
         return zp__fail(ZP_ERR_OVERFLOW, "image of %d x %d overflows memory sizes", (int)w, (int)h);
-    row = row / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
     for (int i = 0; i < pl->count; i++)
         if (!pl->busy[i] && zp_buffer_size(pl->bufs[i]) >= size) {
             pl->busy[i] = 1;

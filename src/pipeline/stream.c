@@ -219,12 +219,6 @@ static zp_view packed_view(void *data, int32_t w, int32_t h, int32_t ch, zp_dtyp
     return (zp_view){data, w, h, ch, dt, (ptrdiff_t)stride, ch * item, item, 0, NULL};
 }
 
-/* Bytes per row of packed pixels in a ring or window: ZP_ROW_ALIGN-aligned. */
-static size_t ring_stride(int32_t w, int32_t ch, zp_dtype dt) {
-    size_t row = (size_t)w * (size_t)ch * zp_dtype_size(dt);
-    return (row + ZP_ROW_ALIGN - 1) / ZP_ROW_ALIGN * ZP_ROW_ALIGN;
-}
-
 static void run_fail(run *r, zp_status st, const char *message) {
     int expected = 0;
     if (atomic_compare_exchange_strong(&r->failed, &expected, (int)st)) {
@@ -459,7 +453,7 @@ static node *node_new(run *r, int32_t w, int32_t h, int32_t ch, zp_dtype dt) {
     n->height = h;
     n->channels = ch;
     n->dtype = dt;
-    n->stride = ring_stride(w, ch, dt);
+    n->stride = zp__aligned_row_bytes(w, ch, dt);
     atomic_init(&n->produced, 0);
     atomic_init(&n->released, 0);
     atomic_init(&n->finished, 0);
@@ -519,7 +513,7 @@ static zp_status node_alloc(node *n) {
     if (n->dec && !(n->spare_row = malloc(n->stride))) return zp__fail(ZP_ERR_NOMEM, "out of memory");
     if (n->stage && !n->in->whole) {
         const vmap *m = &n->in_map;
-        n->win_stride = ring_stride(m->width, m->channels, m->dtype);
+        n->win_stride = zp__aligned_row_bytes(m->width, m->channels, m->dtype);
         if (zp__mul_size(n->win_stride, (size_t)n->win_cap, &bytes))
             return zp__fail(ZP_ERR_OVERFLOW, "image too large");
         if (!(n->win = counted_alloc(bytes))) return ZP_ERR_NOMEM;
@@ -660,7 +654,7 @@ static void push_crop(run *r, zp_decoder *dec, int denom) {
     m->o[1] -= got[1];
     src->width = got[2];
     src->height = got[3];
-    src->stride = ring_stride(got[2], src->channels, src->dtype);
+    src->stride = zp__aligned_row_bytes(got[2], src->channels, src->dtype);
 }
 
 /* Shrink-on-load: a resize or thumbnail first in the chain (after view
